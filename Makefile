@@ -1,0 +1,127 @@
+# mmulab — top-level Makefile.  Plain GNU make, no autotools.
+#
+#   make            build ./build/mmulab
+#   make demo       the demo scenario, side by side on every executor
+#   make check      every test: freestanding check, unit tests (Check),
+#                   scenarios, bad scenarios, CLI, the kernel module build
+#   make check SAN=1   the same under AddressSanitizer + UBSan (build-san/)
+#   make kmod       hw/kmod/mmulab.ko against installed kernel headers
+#   make fuzz       run the scenario-loader fuzzer for FUZZ_SECONDS
+#
+# Sources are found by wildcard: a new .c file under core/, backends/, hw/,
+# viz/ or cli/ is built without touching this file.
+
+SAN ?= 0
+ifeq ($(SAN),1)
+BUILD ?= build-san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+BUILD ?= build
+SANFLAGS :=
+endif
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+XML_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxml-2.0 2>/dev/null)
+XML_LIBS := $(shell $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null)
+CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+
+WARN := -Wall -Wextra -Werror -Wvla -Wframe-larger-than=2048 -Wstrict-prototypes
+OPT ?= -O2 -g
+BASE_CFLAGS := -std=c11 $(WARN) $(OPT) -I. $(SANFLAGS) -MMD -MP
+# core/ and backends/ are kernel code too: no floating point, no libc.
+CORE_CFLAGS := $(BASE_CFLAGS) -mgeneral-regs-only
+USER_CFLAGS := $(BASE_CFLAGS) -D_DEFAULT_SOURCE $(XML_CFLAGS) -pthread
+LDLIBS := $(XML_LIBS) -pthread $(SANFLAGS)
+
+CORE_SRC := $(wildcard core/*.c core/*/*.c backends/*/*.c)
+USER_SRC := $(wildcard platform/user/*.c hw/*.c hw/ref/*.c hw/sim/*.c viz/*.c \
+		cli/scenario/*.c cli/*.c)
+USER_SRC := $(filter-out cli/main.c,$(USER_SRC))
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+USER_OBJ := $(USER_SRC:%.c=$(BUILD)/%.o)
+LIB := $(BUILD)/libmmulab.a
+MMULAB := $(BUILD)/mmulab
+
+TEST_SRC := $(wildcard tests/*/*_test.c)
+TEST_BIN := $(TEST_SRC:%.c=$(BUILD)/%)
+TEST_UTIL_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/util/*.c))
+
+all: $(MMULAB)
+
+$(BUILD)/core/%.o: core/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CORE_CFLAGS) -c $< -o $@
+$(BUILD)/backends/%.o: backends/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CORE_CFLAGS) -c $< -o $@
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -c $< -o $@
+
+# The XSD is compiled into the binary: validation never reads the file system.
+$(BUILD)/gen/schema.c: scenarios/mmulab.xsd tools/embed.sh
+	@mkdir -p $(@D)
+	sh tools/embed.sh mmulab_xsd $< > $@
+$(BUILD)/gen/schema.o: $(BUILD)/gen/schema.c
+	$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(LIB): $(CORE_OBJ) $(USER_OBJ) $(BUILD)/gen/schema.o
+	@rm -f $@
+	ar rcs $@ $^
+
+$(MMULAB): $(BUILD)/cli/main.o $(LIB)
+	$(CC) $(OPT) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c $(TEST_UTIL_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(CHECK_CFLAGS) -o $@ $< $(TEST_UTIL_OBJ) $(LIB) $(CHECK_LIBS) $(LDLIBS)
+
+# ---- tests -----------------------------------------------------------------
+
+check: check-freestanding check-unit check-scenarios check-cli check-kmod-build
+	@echo "make check: all test stages passed"
+
+check-unit: $(TEST_BIN)
+	@sh tools/run-unit-tests.sh $(TEST_BIN)
+
+check-scenarios: $(MMULAB)
+	@sh tools/run-scenarios.sh $(MMULAB)
+
+check-cli: $(MMULAB)
+	@sh tests/cli/cli_test.sh $(MMULAB)
+
+check-freestanding:
+	@sh tools/check-freestanding.sh $(CC)
+
+check-kmod-build: kmod
+
+# ---- the kernel module -------------------------------------------------------
+
+KDIR ?= $(shell sh tools/find-kdir.sh)
+kmod:
+	@test -n "$(KDIR)" || { echo "make kmod: no kernel headers found; run: sh tools/setup.sh check (or apt-get install linux-headers-amd64)"; exit 2; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/hw/kmod MMULAB_ROOT=$(CURDIR) modules
+
+kmod-clean:
+	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR)/hw/kmod clean
+
+# ---- fuzzing -----------------------------------------------------------------
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	@sh fuzz/run.sh $(FUZZ_SECONDS)
+
+# ---- demo --------------------------------------------------------------------
+
+demo: $(MMULAB)
+	$(MMULAB) demo
+
+clean: kmod-clean
+	rm -rf build build-san
+
+.PHONY: all check check-unit check-scenarios check-cli check-freestanding \
+	check-kmod-build kmod kmod-clean fuzz demo clean
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
