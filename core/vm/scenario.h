@@ -95,6 +95,7 @@ struct scn_step {
 			uint64_t value;      /* written by ACCESS_WRITE */
 			int cpl;             /* -1 = the vCPU's current CPL */
 			int eflags_ac;       /* -1 = the vCPU's current EFLAGS.AC */
+			int implicit;        /* 1 = an implicit supervisor access (SMAP ignores AC) */
 		} access;
 		struct {
 			uint64_t gpa;
