@@ -1,0 +1,157 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/describe.h"
+#include "core/x86/bits.h"
+
+const char *step_kind_name(const struct scn_step *st)
+{
+	static const char *const access_names[] = {
+		[ACCESS_READ] = "read", [ACCESS_WRITE] = "write", [ACCESS_FETCH] = "fetch",
+	};
+
+	switch (st->kind) {
+	case STEP_ACCESS: return access_names[st->u.access.kind];
+	case STEP_WRITE_GPA: return "write-gpa";
+	case STEP_CHECK_GPA: return "check-gpa";
+	case STEP_SET_REG: return "set";
+	case STEP_INVLPG: return "invlpg";
+	}
+	return "?";
+}
+
+const char *reg_name(enum scn_reg reg)
+{
+	static const char *const names[] = {
+		[REG_CR0] = "cr0", [REG_CR3] = "cr3", [REG_CR4] = "cr4", [REG_EFER] = "efer",
+		[REG_PKRU] = "pkru", [REG_CPL] = "cpl", [REG_EFLAGS_AC] = "ac",
+	};
+
+	return names[reg];
+}
+
+const char *outcome_name(enum step_outcome outcome)
+{
+	switch (outcome) {
+	case OUTCOME_DONE: return "done";
+	case OUTCOME_OK: return "ok";
+	case OUTCOME_PF: return "pf";
+	case OUTCOME_GP: return "gp";
+	}
+	return "?";
+}
+
+void describe_error_code(uint32_t ec, char *buf, size_t size)
+{
+	static const struct { uint32_t bit; const char *name; } bits[] = {
+		{ PFERR_PRESENT, "p" }, { PFERR_WRITE, "w" }, { PFERR_USER, "u" },
+		{ PFERR_RSVD, "rsvd" }, { PFERR_FETCH, "f" }, { PFERR_PK, "pk" },
+		{ PFERR_SS, "ss" },
+	};
+	size_t len = 0;
+	unsigned i;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (ec & bits[i].bit)
+			len += snprintf(buf + len, len < size ? size - len : 0, "%s%s",
+					len ? "|" : "", bits[i].name);
+	if (!len)
+		snprintf(buf, size, "0");
+}
+
+void describe_step(const struct scn_step *st, char *buf, size_t size)
+{
+	char who[16] = "";
+
+	switch (st->kind) {
+	case STEP_ACCESS:
+		if (st->u.access.cpl >= 0)
+			snprintf(who, sizeof(who), " cpl%d", st->u.access.cpl);
+		snprintf(buf, size, "%u @ 0x%llx%s%s%s", st->u.access.size,
+			 (unsigned long long)st->u.access.gva, who,
+			 st->u.access.eflags_ac > 0 ? " ac" : "",
+			 st->u.access.implicit > 0 ? " implicit" : "");
+		if (st->u.access.kind == ACCESS_WRITE) {
+			size_t len = strlen(buf);
+
+			snprintf(buf + len, size - len, " = 0x%llx",
+				 (unsigned long long)st->u.access.value);
+		}
+		return;
+	case STEP_WRITE_GPA:
+		snprintf(buf, size, "%u @ gpa 0x%llx = 0x%llx", st->u.mem.size,
+			 (unsigned long long)st->u.mem.gpa, (unsigned long long)st->u.mem.value);
+		return;
+	case STEP_CHECK_GPA:
+		snprintf(buf, size, "%u @ gpa 0x%llx", st->u.mem.size,
+			 (unsigned long long)st->u.mem.gpa);
+		return;
+	case STEP_SET_REG:
+		snprintf(buf, size, "%s = 0x%llx", reg_name(st->u.set.reg),
+			 (unsigned long long)st->u.set.value);
+		return;
+	case STEP_INVLPG:
+		snprintf(buf, size, "0x%llx", (unsigned long long)st->u.invlpg.gva);
+		return;
+	}
+	buf[0] = '\0';
+}
+
+void describe_result(const struct step_result *res, char *buf, size_t size)
+{
+	char ec[40];
+
+	switch (res->outcome) {
+	case OUTCOME_DONE:
+		snprintf(buf, size, "done");
+		return;
+	case OUTCOME_OK:
+		if (res->has_value && res->has_walk)
+			snprintf(buf, size, "ok 0x%llx (gpa 0x%llx)", (unsigned long long)res->value,
+				 (unsigned long long)res->gpa);
+		else if (res->has_value)
+			snprintf(buf, size, "ok 0x%llx", (unsigned long long)res->value);
+		else
+			snprintf(buf, size, "ok (gpa 0x%llx)", (unsigned long long)res->gpa);
+		return;
+	case OUTCOME_PF:
+		describe_error_code(res->error_code, ec, sizeof(ec));
+		snprintf(buf, size, "#PF %s (0x%x) cr2 0x%llx", ec, res->error_code,
+			 (unsigned long long)res->cr2);
+		return;
+	case OUTCOME_GP:
+		snprintf(buf, size, "#GP");
+		return;
+	}
+	buf[0] = '\0';
+}
+
+void describe_expect(const struct scn_step *st, char *buf, size_t size)
+{
+	char ec[40];
+
+	buf[0] = '\0';
+	if (st->kind == STEP_CHECK_GPA) {
+		snprintf(buf, size, "ok 0x%llx", (unsigned long long)st->u.mem.value);
+		return;
+	}
+	switch (st->expect.kind) {
+	case EXPECT_NONE:
+		return;
+	case EXPECT_OK:
+		if (st->expect.has_value)
+			snprintf(buf, size, "ok 0x%llx", (unsigned long long)st->expect.value);
+		else
+			snprintf(buf, size, "ok");
+		return;
+	case EXPECT_PF:
+		describe_error_code(st->expect.error_code, ec, sizeof(ec));
+		snprintf(buf, size, "#PF %s (0x%x) cr2 0x%llx", ec, st->expect.error_code,
+			 (unsigned long long)st->u.access.gva);
+		return;
+	case EXPECT_GP:
+		snprintf(buf, size, "#GP");
+		return;
+	}
+}

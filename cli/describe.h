@@ -1,0 +1,28 @@
+/*
+ * cli/describe.h — steps, results and expectations in words, shared by the
+ * text output of `mmulab run` and its XML output.
+ */
+#ifndef MMULAB_CLI_DESCRIBE_H
+#define MMULAB_CLI_DESCRIBE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hw/exec.h"
+
+/* "read", "write", "fetch", "write-gpa", "check-gpa", "set", "invlpg". */
+const char *step_kind_name(const struct scn_step *st);
+/* "cr0", "cr3", ... */
+const char *reg_name(enum scn_reg reg);
+/* "ok", "pf", "gp", "done". */
+const char *outcome_name(enum step_outcome outcome);
+/* "p|w|u" for an error code; "0" for none. */
+void describe_error_code(uint32_t ec, char *buf, size_t size);
+/* The step's operands: "8 @ 0x400000 cpl3". */
+void describe_step(const struct scn_step *st, char *buf, size_t size);
+/* The result: "ok 0x1234 (gpa 0x5000)", "#PF p|w cr2 0x401000", "#GP". */
+void describe_result(const struct step_result *res, char *buf, size_t size);
+/* The expectation: "ok 0x1234", "#PF p|u", "#GP"; "" when none. */
+void describe_expect(const struct scn_step *st, char *buf, size_t size);
+
+#endif
