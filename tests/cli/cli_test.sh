@@ -1,0 +1,78 @@
+#!/bin/sh
+# tests/cli/cli_test.sh MMULAB — the CLI's contract: exit codes, FILE:LINE
+# messages, and the XML result document.
+set -u
+
+mmulab=$1
+passed=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# expect_exit CODE DESCRIPTION COMMAND... — run, compare the exit status.
+expect_exit() {
+	want=$1
+	what=$2
+	shift 2
+	"$@" > "$tmp/out" 2> "$tmp/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "cli FAIL: $what: exit $got, expected $want"
+		head -n 5 "$tmp/err"
+	fi
+}
+
+# expect_grep PATTERN FILE DESCRIPTION
+expect_grep() {
+	if grep -q -- "$1" "$2"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "cli FAIL: $3: no '$1' in $(basename "$2"):"
+		head -n 5 "$2"
+	fi
+}
+
+expect_exit 2 "no command" "$mmulab"
+expect_exit 0 "--help" "$mmulab" --help
+expect_grep "validate" "$tmp/out" "--help lists the commands"
+expect_exit 2 "unknown command" "$mmulab" frobnicate
+expect_exit 0 "run --help" "$mmulab" run --help
+expect_exit 0 "validate --help" "$mmulab" validate --help
+expect_exit 2 "run without a file" "$mmulab" run
+expect_exit 2 "run on a missing file" "$mmulab" run "$tmp/nonexistent.xml"
+expect_grep "nonexistent.xml" "$tmp/err" "a missing file is named"
+expect_exit 2 "unknown executor" "$mmulab" run --hw nosuch scenarios/demo.xml
+expect_exit 0 "validate a good file" "$mmulab" validate scenarios/demo.xml
+expect_exit 0 "run the demo" "$mmulab" run scenarios/demo.xml
+expect_grep "0 mismatches" "$tmp/out" "the demo's summary"
+expect_exit 0 "run --trace" "$mmulab" run --trace scenarios/demo.xml
+expect_grep "L4 entry" "$tmp/out" "--trace shows the walk"
+
+for bad in scenarios/bad/*.xml; do
+	expect_exit 2 "validate $bad" "$mmulab" validate "$bad"
+	expect_grep "^$bad:[0-9]*: " "$tmp/err" "$bad: FILE:LINE message"
+	expect_exit 2 "run $bad" "$mmulab" run "$bad"
+done
+
+# A wrong expectation: flip the first expected value in the demo.  The run
+# must exit 1 and name the step's line.
+awk '!done && /expect="ok"/ && /value="/ {
+	sub(/value="[^"]*"/, "value=\"0xdeadbeef\""); done = 1 } { print }' \
+	scenarios/demo.xml > "$tmp/wrong.xml"
+line=$(grep -n 0xdeadbeef "$tmp/wrong.xml" | head -n 1 | cut -d: -f1)
+expect_exit 1 "a failed expectation" "$mmulab" run "$tmp/wrong.xml"
+expect_grep "wrong.xml:$line: mismatch" "$tmp/err" "a mismatch names FILE:LINE"
+
+expect_exit 0 "run --xml" "$mmulab" run --xml scenarios/demo.xml
+cp "$tmp/out" "$tmp/result.xml"
+expect_exit 0 "the XML result is well-formed" xmllint --noout "$tmp/result.xml"
+expect_grep 'mismatches="0"' "$tmp/result.xml" "the XML result counts mismatches"
+expect_exit 1 "run --xml with a mismatch" "$mmulab" run --xml "$tmp/wrong.xml"
+expect_grep 'met="false"' "$tmp/out" "the XML result marks the mismatch"
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
