@@ -1,7 +1,7 @@
 # mmulab — top-level Makefile.  Plain GNU make, no autotools.
 #
 #   make            build ./build/mmulab
-#   make demo       the demo scenario, side by side on every executor
+#   make demo       run the demo scenario, showing each step and page walk
 #   make check      every test: freestanding check, unit tests (Check),
 #                   scenarios, bad scenarios, CLI, the kernel module build
 #   make check SAN=1   the same under AddressSanitizer + UBSan (build-san/)
@@ -116,7 +116,7 @@ fuzz:
 # ---- demo --------------------------------------------------------------------
 
 demo: $(MMULAB)
-	$(MMULAB) demo
+	$(MMULAB) run --trace scenarios/demo.xml
 
 clean: kmod-clean
 	rm -rf build build-san
