@@ -35,6 +35,20 @@
 /* 32-bit paging, 4 MiB page: PDE bits 20:13 hold PA bits 39:32 (PSE-36). */
 #define PT32_PSE36_SHIFT 13
 #define PT32_PSE36_MASK  GENMASK_ULL(20, 13)
+/* SDM 4.3: a 4 MiB page's address has min(MAXPHYADDR, 40) bits. */
+#define PT32_PSE36_MAX_PHYS_BITS 40
+
+/* Address fields (SDM tables 4-4 to 4-20, 29.3.2). */
+#define PT32_ADDR_MASK    GENMASK_ULL(31, 12)  /* 32-bit PDE/PTE: table or 4 KiB page */
+#define PT32_4M_ADDR_MASK GENMASK_ULL(31, 22)  /* 32-bit PDE: 4 MiB page, low bits */
+#define PT64_ADDR_MASK    GENMASK_ULL(51, 12)  /* PAE, 4/5-level, EPT: bits M-1:12 */
+#define PT64_MAX_PHYS_BITS 52                  /* the largest MAXPHYADDR */
+#define MAXPHYADDR_MIN 36                      /* the smallest a CPU with PAE reports */
+
+/* PAE (SDM 4.4.1): CR3 bits 31:5 locate a 32-byte table of 4 PDPTEs. */
+#define CR3_PAE_PDPT_MASK GENMASK_ULL(31, 5)
+#define PAE_NR_PDPTRS 4
+#define PAE_PDPT_LEVEL 3
 
 /* ---- EPT entries (SDM 29.3.2) ---------------------------------------------- */
 #define EPT_READ        BIT_ULL(0)

@@ -35,6 +35,12 @@ struct pt_format {
 	struct pt_level level[PT_MAX_LEVEL + 1];  /* [1..root_level]; [0] unused */
 	uint64_t accessed_mask;  /* A bit, 0 when the format has none */
 	uint64_t dirty_mask;     /* D bit (leaves only), 0 when none */
+	/*
+	 * Addresses the root translates are sign-extended from their top bit
+	 * (linear addresses of 4/5-level paging, SDM 3.3.7.1), rather than
+	 * zero-extended (32-bit linear addresses, EPT guest-physical ones).
+	 */
+	bool va_sign_extended;
 
 	/* Does the entry reference anything (P, or any of R/W/X for EPT)? */
 	bool (*is_present)(uint64_t entry);
@@ -76,6 +82,14 @@ static inline unsigned pt_index(const struct pt_format *fmt, uint64_t addr,
 	const struct pt_level *l = &fmt->level[level];
 
 	return (unsigned)((addr >> l->va_shift) & ((1ULL << l->index_bits) - 1));
+}
+
+/* Address bits the format translates: 32, 48 or 57. */
+static inline unsigned pt_va_bits(const struct pt_format *fmt)
+{
+	const struct pt_level *root = &fmt->level[fmt->root_level];
+
+	return root->va_shift + root->index_bits;
 }
 
 /* The format of a name as above, or NULL. */
