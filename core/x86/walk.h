@@ -156,4 +156,24 @@ uint32_t walk_permission_fault(const struct walk_ctx *ctx,
 			       const struct walk_access *acc,
 			       unsigned pte_access, uint8_t pkey);
 
+/*
+ * The error-code bits an access itself contributes to a #PF: W for a
+ * write, U for a user-mode access (CPL 3, not implicit), and I/D for a
+ * fetch when CR4.SMEP=1 or NX exists (PAE-format entries with EFER.NXE),
+ * SDM 4.7.
+ */
+uint32_t walk_access_pfec(const struct walk_ctx *ctx, const struct walk_access *acc);
+
+/*
+ * The parts of walk_ctx_init, one per file, for tests that check one rule
+ * at a time.  Each fills its fields of `ctx` from ctx->mode, ctx->regs and
+ * ctx->feat.
+ */
+void walk_ctx_init_permissions(struct walk_ctx *ctx);  /* permission.c */
+void walk_ctx_init_pkru_mask(struct walk_ctx *ctx);    /* permission.c */
+void walk_ctx_init_rsvd(struct walk_ctx *ctx);         /* rsvd.c */
+
+/* PAE: bits that must be 0 in a present PDPTE with this MAXPHYADDR (SDM table 4-8). */
+uint64_t pae_pdpte_rsvd(uint8_t maxphyaddr);
+
 #endif
