@@ -100,12 +100,22 @@ check-kmod-build: kmod
 # ---- the kernel module -------------------------------------------------------
 
 KDIR ?= $(shell sh tools/find-kdir.sh)
+# kbuild writes objects and .cmd files next to the sources, so the module is
+# built in build/kmod from symlinks to hw/kmod/ and to every CORE_SRC file.
+KMOD_BUILD := $(CURDIR)/build/kmod
+# The compiler the kernel was built with (gcc-12 on Debian 12), if installed:
+# kbuild warns when a module is built with another.
+KMOD_CC ?= $(shell cc=$$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\([^ ]*\).*/\1/p' \
+	$(KDIR)/.config 2>/dev/null); command -v "$$cc" >/dev/null 2>&1 && echo "$$cc")
 kmod:
 	@test -n "$(KDIR)" || { echo "make kmod: no kernel headers found; run: sh tools/setup.sh check (or apt-get install linux-headers-amd64)"; exit 2; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/hw/kmod MMULAB_ROOT=$(CURDIR) modules
+	@mkdir -p $(KMOD_BUILD) && find $(KMOD_BUILD) -type l -exec rm -f {} +
+	@for f in hw/kmod/Kbuild hw/kmod/*.c; do ln -s $(CURDIR)/$$f $(KMOD_BUILD)/$${f##*/}; done
+	@for f in $(CORE_SRC); do mkdir -p $(KMOD_BUILD)/$${f%/*} && ln -s $(CURDIR)/$$f $(KMOD_BUILD)/$$f; done
+	$(MAKE) -C $(KDIR) M=$(KMOD_BUILD) MMULAB_ROOT=$(CURDIR) $(if $(KMOD_CC),CC=$(KMOD_CC)) modules
 
 kmod-clean:
-	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR)/hw/kmod clean
+	rm -rf $(KMOD_BUILD)
 
 # ---- fuzzing -----------------------------------------------------------------
 

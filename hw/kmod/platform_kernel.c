@@ -1,0 +1,216 @@
+/*
+ * hw/kmod/platform_kernel.c — core/platform.h on Linux kernel APIs.
+ *
+ * Host frames are real pages and an hpa_t is their physical address, so
+ * plat_frame_map() goes through the direct map.  Everything here may sleep
+ * (GFP_KERNEL): core must not allocate while holding a plat_lock, which the
+ * user build cannot catch but a debug kernel does ("sleeping function
+ * called from invalid context").
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bug.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/printk.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/timekeeping.h>
+
+#include "core/platform.h"
+#include "hw/kmod/kmod_panic.h"
+
+/* ---- host frames ------------------------------------------------------- */
+
+hpa_t plat_frame_alloc(void)
+{
+	/* No __GFP_HIGHMEM: the page must be in the direct map for phys_to_virt. */
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+
+	if (!page)
+		return PLAT_NO_FRAME;
+	return page_to_phys(page);
+}
+
+void plat_frame_free(hpa_t hpa)
+{
+	__free_page(pfn_to_page(PHYS_PFN(hpa)));
+}
+
+void *plat_frame_map(hpa_t hpa)
+{
+	return phys_to_virt(hpa);
+}
+
+/* ---- heap ---------------------------------------------------------------- */
+
+/*
+ * kvzalloc, not kzalloc: small requests are the same kmalloc, and the
+ * large tables of a big sparse guest fall back to vmalloc instead of
+ * failing above the kmalloc limit.
+ */
+void *plat_zalloc(size_t size)
+{
+	return kvzalloc(size, GFP_KERNEL);
+}
+
+void plat_free(void *p)
+{
+	kvfree(p);
+}
+
+/* ---- locks --------------------------------------------------------------- */
+
+struct plat_lock {
+	spinlock_t spin;	/* the lock itself; never held across a sleep */
+};
+
+struct plat_rwlock {
+	rwlock_t rw;		/* KVM's mmu_lock is an rwlock_t too */
+};
+
+struct plat_lock *plat_lock_new(void)
+{
+	struct plat_lock *lock = kzalloc(sizeof(*lock), GFP_KERNEL);
+
+	if (lock)
+		spin_lock_init(&lock->spin);
+	return lock;
+}
+
+void plat_lock_free(struct plat_lock *lock)
+{
+	kfree(lock);
+}
+
+void plat_lock(struct plat_lock *lock)
+{
+	spin_lock(&lock->spin);
+}
+
+void plat_unlock(struct plat_lock *lock)
+{
+	spin_unlock(&lock->spin);
+}
+
+struct plat_rwlock *plat_rwlock_new(void)
+{
+	struct plat_rwlock *lock = kzalloc(sizeof(*lock), GFP_KERNEL);
+
+	if (lock)
+		rwlock_init(&lock->rw);
+	return lock;
+}
+
+void plat_rwlock_free(struct plat_rwlock *lock)
+{
+	kfree(lock);
+}
+
+void plat_read_lock(struct plat_rwlock *lock)
+{
+	read_lock(&lock->rw);
+}
+
+void plat_read_unlock(struct plat_rwlock *lock)
+{
+	read_unlock(&lock->rw);
+}
+
+void plat_write_lock(struct plat_rwlock *lock)
+{
+	write_lock(&lock->rw);
+}
+
+void plat_write_unlock(struct plat_rwlock *lock)
+{
+	write_unlock(&lock->rw);
+}
+
+/* ---- logging and assertions ---------------------------------------------- */
+
+/*
+ * One printk per message: %pV formats the caller's va_list inside printk,
+ * so a line is never split between two records.  Core's messages carry no
+ * newline (the user build adds one too).
+ */
+void plat_log(enum plat_log_level level, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &ap;
+	switch (level) {
+	case PLAT_LOG_ERR:
+		pr_err("%pV\n", &vaf);
+		break;
+	case PLAT_LOG_WARN:
+		pr_warn("%pV\n", &vaf);
+		break;
+	case PLAT_LOG_INFO:
+		pr_info("%pV\n", &vaf);
+		break;
+	case PLAT_LOG_DEBUG:
+		/* Off unless enabled: echo 'module mmulab +p' > .../dynamic_debug/control */
+		pr_debug("%pV\n", &vaf);
+		break;
+	}
+	va_end(ap);
+}
+
+int plat_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	return vsnprintf(buf, size, fmt, ap);
+}
+
+int plat_snprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/*
+ * BUG(), not panic(): the oops kills the task that broke the invariant (an
+ * insmod or an ioctl) with a backtrace, and a test VM stays up to report it.
+ */
+void kmod_vpanic(const char *file, int line, const char *fmt, va_list ap)
+{
+	struct va_format vaf;
+	va_list aq;
+
+	/* va_list is an array type: a parameter's address is not a va_list *. */
+	va_copy(aq, ap);
+	vaf.fmt = fmt;
+	vaf.va = &aq;
+	pr_emerg("BUG at %s:%d: %pV\n", file, line, &vaf);
+	va_end(aq);
+	BUG();
+}
+
+/* Core objects call kmod_core_panic (core_prelude.h); this is for the rest. */
+void plat_panic(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kmod_vpanic(file, line, fmt, ap);
+	va_end(ap);
+	/* kmod_vpanic is not declared noreturn (see kmod_panic.h). */
+	unreachable();
+}
+
+/* ---- time ----------------------------------------------------------------- */
+
+uint64_t plat_now_ns(void)
+{
+	return ktime_get_ns();
+}
