@@ -57,17 +57,19 @@ int ptbuild_init(struct pt_builder *b, const struct pt_format *fmt,
 }
 
 /*
- * Is `va` an address the format translates?  Bits above its width must be
- * 0, or, for sign-extended (linear) formats, copies of the top bit.
+ * Is `va` an address the format translates?  Linear addresses of 4/5-level
+ * paging must be canonical (a non-canonical one would alias a canonical
+ * one's entry); others must fit the format's width.
  */
 static bool va_in_range(const struct pt_format *fmt, uint64_t va)
 {
 	unsigned bits = pt_va_bits(fmt);
-	uint64_t upper = va >> (bits - 1);
+	uint64_t upper;
 
-	if ((va >> bits) == 0)
-		return true;
-	return fmt->va_sign_extended && upper == (~0ULL >> (bits - 1));
+	if (!fmt->va_sign_extended)
+		return (va >> bits) == 0;
+	upper = va >> (bits - 1);
+	return upper == 0 || upper == (~0ULL >> (bits - 1));
 }
 
 static int check_mapping(const struct pt_builder *b, uint64_t va, uint64_t pa,
