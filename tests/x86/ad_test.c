@@ -170,12 +170,12 @@ END_TEST
  * other than what the walker read and returns 0.
  */
 struct racy_mem {
-	struct guest_mem ops;
-	struct fake_mem *fm;
-	uint64_t race_gpa;
+	struct guest_mem ops;   /* given to the walker */
+	struct fake_mem *fm;    /* the memory underneath */
+	uint64_t race_gpa;      /* what the other CPU stores, and where */
 	uint64_t race_value;
-	int races_left;
-	int err;  /* if non-zero, cmpxchg fails with this host error instead */
+	int races_left;         /* cmpxchgs still to lose */
+	int err;                /* if non-zero, cmpxchg fails with this host error instead */
 };
 
 static int racy_read(void *opaque, uint64_t gpa, unsigned bytes, uint64_t *val)
