@@ -125,6 +125,12 @@ uint32_t walk_access_pfec(const struct walk_ctx *ctx, const struct walk_access *
 	return pfec;
 }
 
+/*
+ * 0, PFERR_PRESENT (the rights forbid the access), or PFERR_PRESENT |
+ * PFERR_PK (PKRU forbids it, whether or not the rights do too: SDM 4.7
+ * sets PK whenever the key's conditions hold).  The access's own W, U and
+ * I/D bits come from walk_access_pfec.
+ */
 uint32_t walk_permission_fault(const struct walk_ctx *ctx,
 			       const struct walk_access *acc,
 			       unsigned pte_access, uint8_t pkey)
