@@ -478,16 +478,29 @@ static void build_vcpu(struct scn_loader *ld, const xmlNode *node)
 
 /* ---- <scenario> -------------------------------------------------------------------------- */
 
+/* The description's text without the white space around it (the file indents it). */
 static void build_description(struct scn_loader *ld, const xmlNode *node)
 {
 	xmlChar *text = xmlNodeGetContent(node);
+	const char *start;
+	size_t len;
+	char *copy;
 
 	if (!text)
 		return;
-	free((void *)ld->s->description);
-	ld->s->description = strdup((const char *)text);
+	start = (const char *)text + strspn((const char *)text, " \t\r\n");
+	len = strlen(start);
+	while (len && strchr(" \t\r\n", start[len - 1]))
+		len--;
+	copy = malloc(len + 1);
+	if (copy) {
+		memcpy(copy, start, len);
+		copy[len] = '\0';
+	}
 	xmlFree(text);
-	if (!ld->s->description)
+	free((void *)ld->s->description);
+	ld->s->description = copy;
+	if (!copy)
 		scn_error(ld, scn_line(node), "out of memory");
 }
 
