@@ -32,7 +32,7 @@ xml_cflags=$(pkg-config --cflags libxml-2.0)
 xml_libs=$(pkg-config --libs libxml-2.0)
 san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 # fuzzer-no-link: coverage instrumentation in every object, libFuzzer linked once.
-cflags="-std=c11 -g -O1 -I. -D_DEFAULT_SOURCE $xml_cflags $san -fsanitize=fuzzer-no-link -Wall -Wextra -Werror -Wvla"
+cflags="-std=c11 -g -O1 -I. -D_DEFAULT_SOURCE $xml_cflags $san -fsanitize=fuzzer-no-link -Wall -Wextra -Wvla"
 
 mkdir -p "$out/obj" "$out/gen" "$out/corpus"
 sh tools/embed.sh mmulab_xsd scenarios/mmulab.xsd > "$out/gen/schema.c"
@@ -41,10 +41,16 @@ echo "fuzz: building with $cc"
 objs=
 for src in core/*.c core/*/*.c platform/user/*.c cli/scenario/*.c "$out/gen/schema.c"; do
 	obj="$out/obj/$(echo "$src" | tr '/' '_' | sed 's/\.c$/.o/')"
-	"$cc" $cflags -c "$src" -o "$obj"
+	# The code under test must be warning-free under clang too; the rest
+	# only has to build.
+	case $src in
+	cli/scenario/*) werror=-Werror ;;
+	*) werror= ;;
+	esac
+	"$cc" $cflags $werror -c "$src" -o "$obj"
 	objs="$objs $obj"
 done
-"$cc" $cflags -fsanitize=fuzzer -c fuzz/scenario_fuzz.c -o "$out/obj/scenario_fuzz.o"
+"$cc" $cflags -Werror -fsanitize=fuzzer -c fuzz/scenario_fuzz.c -o "$out/obj/scenario_fuzz.o"
 "$cc" $san -fsanitize=fuzzer -o "$out/scenario_fuzz" "$out/obj/scenario_fuzz.o" $objs \
 	$xml_libs -pthread
 
