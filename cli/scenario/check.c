@@ -97,7 +97,7 @@ static void check_memslot(struct scn_loader *ld, unsigned i)
 		return;
 	}
 	if (m->base_gpa >= limit || m->size > limit - m->base_gpa) {
-		scn_error(ld, m->line, "memslot %u [0x%llx, +0x%llx) goes beyond MAXPHYADDR %u "
+		scn_error(ld, m->line, "memslot %u at 0x%llx of size 0x%llx goes beyond MAXPHYADDR %u "
 			  "(expected it to end at or below 0x%llx)", m->id,
 			  (unsigned long long)m->base_gpa, (unsigned long long)m->size,
 			  s->feat.maxphyaddr, (unsigned long long)limit);

@@ -76,12 +76,12 @@ static bool check_va(struct scn_loader *ld, const struct scn_step *st, const cha
 	bool canonical = upper == 0 || upper == (~0ULL >> (bits - 1));
 
 	if (!ia32e && (va >> 32)) {
-		scn_error(ld, st->line, "%s va 0x%llx is beyond the 32-bit linear addresses %s "
+		scn_error(ld, st->line, "%s 0x%llx is beyond the 32-bit linear addresses %s "
 			  "(expected va < 0x100000000)", what, (unsigned long long)va, mode_words(mode));
 		return false;
 	}
 	if (ia32e && !canonical && !gp_expected) {
-		scn_error(ld, st->line, "%s va 0x%llx is not canonical %s, so it raises #GP (expected "
+		scn_error(ld, st->line, "%s 0x%llx is not canonical %s, so it raises #GP (expected "
 			  "%sbits 63:%u all equal)", what, (unsigned long long)va, mode_words(mode),
 			  st->kind == STEP_ACCESS ? "expect=\"gp\", or " : "", bits - 1);
 		return false;
@@ -147,7 +147,7 @@ static void check_access(struct scn_loader *ld, struct vcpu_track *v, const stru
 	enum paging_mode mode = track_mode(v);
 	uint8_t cpl = st->u.access.cpl >= 0 ? (uint8_t)st->u.access.cpl : v->cpl;
 
-	if (!check_va(ld, st, "the", mode, st->u.access.gva, st->expect.kind == EXPECT_GP))
+	if (!check_va(ld, st, "va", mode, st->u.access.gva, st->expect.kind == EXPECT_GP))
 		return;
 	if (mode == PAGING_OFF &&
 	    !scn_check_gpa_range(ld, st->line, "with paging off, va", st->u.access.gva,
@@ -222,7 +222,7 @@ void scn_check_steps(struct scn_loader *ld)
 		else if (st->kind == STEP_SET_REG)
 			track_set(v, st);
 		else if (st->kind == STEP_INVLPG)
-			check_va(ld, st, "invlpg", track_mode(v), st->u.invlpg.gva, false);
+			check_va(ld, st, "invlpg va", track_mode(v), st->u.invlpg.gva, false);
 	}
 	free(vcpus);
 }
