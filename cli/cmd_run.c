@@ -84,6 +84,7 @@ int cmd_run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct executor_ops *ex = &ref_executor;
+	struct exec_config cfg = { 0 };
 	bool trace = false, xml = false;
 	struct run_report report;
 	struct scenario *s;
@@ -121,7 +122,7 @@ int cmd_run(int argc, char **argv)
 	s = scenario_load_file(argv[optind]);
 	if (!s)
 		return EXIT_INVALID;
-	run_scenario(ex, s, &report);
+	run_scenario(ex, &cfg, s, &report);
 	if (xml)
 		print_result_xml(&report);
 	else

@@ -16,6 +16,7 @@ const char *step_kind_name(const struct scn_step *st)
 	case STEP_CHECK_GPA: return "check-gpa";
 	case STEP_SET_REG: return "set";
 	case STEP_INVLPG: return "invlpg";
+	default: break;
 	}
 	return "?";
 }
@@ -94,6 +95,8 @@ void describe_step(const struct scn_step *st, char *buf, size_t size)
 	case STEP_INVLPG:
 		snprintf(buf, size, "0x%llx", (unsigned long long)st->u.invlpg.gva);
 		return;
+	default:
+		break;
 	}
 	buf[0] = '\0';
 }

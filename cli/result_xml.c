@@ -46,6 +46,8 @@ static int write_operands(xmlTextWriterPtr w, const struct scn_step *st)
 	case STEP_INVLPG:
 		rc |= attr_hex(w, "va", st->u.invlpg.gva) < 0;
 		break;
+	default:
+		break;
 	}
 	return rc;
 }

@@ -33,6 +33,30 @@ void plat_frame_free(hpa_t hpa);
 /* A kernel/user pointer to the frame; valid until the frame is freed. */
 void *plat_frame_map(hpa_t hpa);
 
+/*
+ * One pointer of metadata per frame, as the kernel's page_private(): the
+ * MMU finds the struct mmu_page of a page table from the SPTE that points
+ * at it.  NULL until set; cleared when the frame is freed.  O(1), lock-free.
+ */
+void plat_frame_set_private(hpa_t hpa, void *priv);
+void *plat_frame_private(hpa_t hpa);
+
+/*
+ * 2^order contiguous zeroed frames aligned to their size (order 9 = 2 MiB,
+ * 18 = 1 GiB), for guest memory backed by huge host pages; PLAT_NO_FRAME on
+ * failure.  Free with plat_frames_free(hpa, order).  They carry no private
+ * pointers.  User space zeroes them lazily (fresh anonymous memory).
+ */
+hpa_t plat_frames_alloc(unsigned order);
+void plat_frames_free(hpa_t hpa, unsigned order);
+
+/*
+ * The host's physical-address width: the bits an SPTE may address.  Bits
+ * above it are reserved in the tables the MMU builds (and are where an NPT
+ * MMIO SPTE puts its reserved-bit marker).
+ */
+unsigned plat_host_phys_bits(void);
+
 /* ---- heap ---------------------------------------------------------------- */
 
 /* Zeroed memory, or NULL. */
@@ -66,6 +90,12 @@ void plat_read_lock(struct plat_rwlock *lock);
 void plat_read_unlock(struct plat_rwlock *lock);
 void plat_write_lock(struct plat_rwlock *lock);
 void plat_write_unlock(struct plat_rwlock *lock);
+/*
+ * The rwlock's read side is taken on every fault by every vCPU thread, so
+ * an implementation must not make readers bounce one shared cache line (the
+ * user build keeps one padded reader count per thread; the kernel's rwlock
+ * is what KVM's mmu_lock is).
+ */
 
 /* ---- atomics (sequentially consistent) ------------------------------------ */
 

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/mmu/mmu.h"
 #include "core/vm/scenario.h"
 #include "core/x86/walk.h"
 
@@ -30,6 +31,12 @@ struct step_result {
 	uint32_t error_code;      /* OUTCOME_PF */
 	uint64_t cr2;             /* OUTCOME_PF */
 	uint64_t gpa;             /* OUTCOME_OK accesses: where it went (diagnostic) */
+	/*
+	 * DIRTY_LOG_GET: the log, one bit per page of the slot, owned by the
+	 * result (run_report_free frees it); NULL otherwise.
+	 */
+	uint64_t *dirty;
+	uint64_t dirty_pages;     /* bits in dirty */
 	bool has_walk;            /* walk holds the translation's walk (ref only) */
 	struct walk_result walk;  /* for --trace */
 };
@@ -40,16 +47,58 @@ struct exec_error {
 	char what[240];   /* what went wrong, in words */
 };
 
+/* How to run: which MMU backend and with what settings (ignored by ref). */
+struct exec_config {
+	const struct mmu_backend_ops *backend;  /* NULL: none (ref) */
+	struct mmu_config mmu;                  /* maxphyaddr and gbpages come from the scenario */
+};
+
+/* Exits from the guest to the hypervisor, by kind (costs, not results). */
+#define EXEC_EXITS(X)                                                       \
+	X(TDP_VIOLATION, "tdp_violation", "EPT violations / #NPF on a missing or lacking SPTE") \
+	X(TDP_MISCONFIG, "tdp_misconfig", "EPT misconfigurations / #NPF with RSVD (MMIO SPTEs)") \
+	X(MMIO, "mmio", "accesses emulated on a device")
+
+enum exec_exit {
+#define EXEC_EXIT_ENUM(e, name, what) EXEC_EXIT_##e,
+	EXEC_EXITS(EXEC_EXIT_ENUM)
+#undef EXEC_EXIT_ENUM
+	EXEC_NR_EXITS
+};
+
+/* What a run cost.  Filled by executors that have an MMU (or a CPU model). */
+struct exec_costs {
+	bool has_mmu;                 /* mmu is meaningful */
+	struct mmu_stats mmu;         /* the MMU's counters */
+	uint64_t exits[EXEC_NR_EXITS];
+	uint64_t walk_refs;           /* memory references made by hardware page walks */
+	uint64_t tlb_hits;
+	uint64_t tlb_misses;
+	uint64_t tlb_flushes;         /* TLB flushes the CPU performed (all kinds) */
+};
+
 struct executor_ops {
 	const char *name;         /* as given to --hw */
 	const char *description;  /* one line for --help */
+	bool needs_backend;       /* runs an MMU backend (sim, kmod) */
 	/* Build the VM.  0, or nonzero with *err filled. */
-	int (*open)(const struct scenario *s, void **state, struct exec_error *err);
-	/* Run one step.  0 with *res filled, or nonzero with *err filled. */
+	int (*open)(const struct scenario *s, const struct exec_config *cfg, void **state,
+		    struct exec_error *err);
+	/* Run one step (never STEP_THREADS).  0 with *res filled, or nonzero with *err filled. */
 	int (*step)(void *state, const struct scn_step *step, struct step_result *res,
 		    struct exec_error *err);
+	/*
+	 * Run the n steps of a STEP_THREADS group, each on its vCPU, the vCPUs
+	 * concurrently where the executor can.  res[i] is steps[i]'s result.
+	 */
+	int (*run_threads)(void *state, const struct scn_step *steps, unsigned n,
+			   struct step_result *res, struct exec_error *err);
+	/* Optional: what the run cost so far. */
+	void (*costs)(void *state, struct exec_costs *out);
 	void (*close)(void *state);
 };
+
+const char *exec_exit_name(enum exec_exit e);
 
 extern const struct executor_ops ref_executor;
 

@@ -32,8 +32,8 @@ bool step_expectation_met(const struct scn_step *st, const struct step_result *r
 	return false;
 }
 
-int run_scenario(const struct executor_ops *ex, const struct scenario *s,
-		 struct run_report *r)
+int run_scenario(const struct executor_ops *ex, const struct exec_config *cfg,
+		 const struct scenario *s, struct run_report *r)
 {
 	uint64_t start = plat_now_ns();
 	void *state = NULL;
@@ -49,7 +49,7 @@ int run_scenario(const struct executor_ops *ex, const struct scenario *s,
 		strcpy(r->error.what, "out of memory for the run report");
 		return 1;
 	}
-	if (ex->open(s, &state, &r->error)) {
+	if (ex->open(s, cfg, &state, &r->error)) {
 		r->failed = true;
 		return 1;
 	}

@@ -27,8 +27,8 @@ struct run_report {
  * mismatches), nonzero when it stopped on an executor error (report->failed).
  * Free the report with run_report_free in both cases.
  */
-int run_scenario(const struct executor_ops *ex, const struct scenario *s,
-		 struct run_report *report);
+int run_scenario(const struct executor_ops *ex, const struct exec_config *cfg,
+		 const struct scenario *s, struct run_report *report);
 void run_report_free(struct run_report *report);
 
 /* Does the step carry an expectation (check-gpa always does)? */

@@ -20,12 +20,14 @@ static int error_at(struct exec_error *err, int line, const char *what, int code
 	return code ? code : MMU_EINVAL;
 }
 
-static int ref_open(const struct scenario *s, void **state, struct exec_error *err)
+static int ref_open(const struct scenario *s, const struct exec_config *cfg, void **state,
+		    struct exec_error *err)
 {
 	struct vm_setup_error serr;
 	struct vm *vm;
 	int ret = vm_setup(s, &vm, &serr);
 
+	(void)cfg; /* no MMU: nothing to configure */
 	if (ret) {
 		err->line = serr.line;
 		snprintf(err->what, sizeof(err->what), "%s", serr.what);
@@ -131,6 +133,8 @@ static int ref_step(void *state, const struct scn_step *st, struct step_result *
 		/* No TLB here: the walker always reads guest memory. */
 		return vm_vcpu(vm, st->vcpu) ? 0 :
 			error_at(err, st->line, "invlpg", MMU_ENOVCPU);
+	default:
+		break;
 	}
 	return error_at(err, st->line, "unknown step kind", MMU_EINVAL);
 }
