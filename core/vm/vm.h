@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/mmu/mmu.h"
 #include "core/platform.h"
 #include "core/vm/frames.h"
 #include "core/vm/scenario.h"
@@ -25,7 +26,9 @@ struct memslot {
 	uint64_t base_gfn;      /* first guest frame number */
 	uint64_t npages;        /* length in 4 KiB pages, > 0 */
 	uint32_t flags;         /* MEMSLOT_* (scenario.h) */
+	uint8_t backing;        /* host page size backing it: MMU_LEVEL_4K, _2M or _1G */
 	struct frame_map frames; /* page index -> host frame; under vm->mem_lock */
+	uint64_t *dirty_bitmap; /* 1 bit per page while MEMSLOT_DIRTY_LOG; atomic or */
 };
 
 struct vcpu {
@@ -35,6 +38,7 @@ struct vcpu {
 	uint8_t cpl;                  /* current privilege level */
 	bool eflags_ac;               /* EFLAGS.AC */
 	struct walk_ctx walk;         /* rebuilt from regs on every register change */
+	struct mmu_vcpu *mmu;         /* its MMU context when the VM has an MMU, else NULL */
 };
 
 struct vm {
@@ -44,6 +48,10 @@ struct vm {
 	struct vcpu *vcpus[VM_MAX_VCPUS];       /* by id; NULL = no such vCPU */
 	struct plat_lock *mem_lock;             /* serializes frame allocation */
 	struct guest_mem mem;                   /* this VM's memory, for walkers */
+	struct mmu_vm *mmu;                     /* the MMU (vm_attach_mmu), NULL on ref */
+	const struct scn_mmio *mmio;            /* device ranges (the scenario's) */
+	unsigned nr_mmio;
+	struct mmio_regs *mmio_regs;            /* the device's registers (mmio.h) */
 };
 
 struct vm *vm_create(const struct x86_cpu_features *feat);
@@ -86,5 +94,66 @@ struct vcpu *vm_vcpu(const struct vm *vm, uint32_t id);
  * changed; a negative MMU_E* code for a host-side failure.
  */
 int vcpu_set_reg(struct vcpu *vcpu, enum scn_reg reg, uint64_t value, bool *gp);
+
+/* ---- the VM with an MMU (vm_mmu.c) ------------------------------------------- */
+
+/*
+ * Give the VM an MMU: creates it with this VM as its host (gfn_to_hpa over
+ * the memslots' frames, mark_dirty into the memslots' bitmaps, guest
+ * memory), registers every memslot and vCPU with it.  From then on memslot
+ * changes, host changes and register loads are passed to the MMU too.
+ * `flush` is called for the MMU's remote TLB flushes (the executor's TLBs).
+ * 0 or MMU_E*.
+ */
+int vm_attach_mmu(struct vm *vm, const struct mmu_backend_ops *ops,
+		  const struct mmu_config *cfg, void (*flush)(void *opaque),
+		  void *flush_opaque);
+
+/*
+ * The host side of a guest page, as the MMU's gfn_to_hpa: the frame
+ * (allocated on first touch; for 2M/1G-backed slots the whole huge host
+ * page is allocated, aligned), and whether the host lets it be written.
+ * A write to a page the host made read-only first gives the guest a
+ * private copy, with an MMU invalidation around the change.
+ */
+int vm_gfn_to_hpa(struct vm *vm, uint64_t gfn, bool write, hpa_t *hpa, bool *writable);
+
+/* ---- memslot changes, dirty logs and host changes (vm_slots.c) ------------------ */
+
+/* Each updates the VM and, when attached, the MMU.  0 or MMU_E*. */
+int vm_memslot_create(struct vm *vm, uint32_t id, uint64_t base_gpa, uint64_t size,
+		      uint32_t flags, int backing);
+int vm_memslot_delete(struct vm *vm, uint32_t id);
+int vm_memslot_move(struct vm *vm, uint32_t id, uint64_t new_base_gpa);
+int vm_memslot_set_flags(struct vm *vm, uint32_t id, uint32_t flags);
+struct memslot *vm_memslot_by_id(const struct vm *vm, uint32_t id);
+
+/*
+ * Fetch and clear the dirty log of a slot: *bitmap (allocated with
+ * plat_zalloc, caller frees with plat_free) gets 1 bit per page.  With an
+ * MMU: harvest, copy, clear, re-arm (mmu.h).
+ */
+int vm_dirty_log_get(struct vm *vm, uint32_t id, uint64_t **bitmap, uint64_t *npages);
+int vm_dirty_log_clear(struct vm *vm, uint32_t id, uint64_t first, uint64_t count);
+/* A guest write reached gfn (logged if its slot logs). */
+void vm_mark_dirty(struct vm *vm, uint64_t gfn);
+/*
+ * A guest data write at gpa, as the CPU does it without an MMU: stores and
+ * logs; dropped (returns 0) in a read-only slot; MMU_ENOSLOT outside slots.
+ */
+int vm_guest_write(struct vm *vm, uint64_t gpa, unsigned bytes, uint64_t val);
+
+/* The host changes the pages behind [gpa, gpa+size) (scn_host_change). */
+int vm_host_change(struct vm *vm, uint64_t gpa, uint64_t size, enum scn_host_change change);
+/* The host ages [gpa, gpa+size): young leaves (0 without an MMU). */
+uint64_t vm_host_age(struct vm *vm, uint64_t gpa, uint64_t size, bool test_only);
+
+/* ---- the MMIO device (mmio.c) --------------------------------------------------- */
+
+/* Is gpa in one of the scenario's <mmio> ranges? */
+bool vm_gpa_is_mmio(const struct vm *vm, uint64_t gpa);
+/* A device access (never crossing 8 bytes): registers read as all ones until written. */
+int vm_mmio_read(struct vm *vm, uint64_t gpa, unsigned bytes, uint64_t *val);
+int vm_mmio_write(struct vm *vm, uint64_t gpa, unsigned bytes, uint64_t val);
 
 #endif
