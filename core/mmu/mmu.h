@@ -221,6 +221,12 @@ struct mmu_vm {
 	uint32_t memslot_gen;              /* bumped on every memslot change; MMIO SPTEs carry it */
 	volatile uint64_t invalidate_seq;  /* bumped by every invalidation (faults retry on change) */
 	volatile uint64_t invalidate_in_progress; /* > 0 between invalidate begin and end */
+	/*
+	 * Set under the write lock while dirty logging is re-armed: clearing D
+	 * bits then must not log the pages again (their dirtiness was just
+	 * collected or deliberately forgotten).
+	 */
+	bool rearming;
 	struct mmu_vcpu *vcpus[MMU_MAX_VCPUS]; /* by id */
 	uint64_t stats[MMU_NR_STATS];      /* VM-wide counters; atomic */
 	struct mmu_trace *trace;           /* NULL unless cfg.trace */
@@ -234,10 +240,6 @@ int mmu_vm_create(const struct mmu_backend_ops *ops, const struct mmu_config *cf
 void mmu_vm_destroy(struct mmu_vm *vm);
 int mmu_vcpu_create(struct mmu_vm *vm, uint32_t id, const struct walk_ctx *cpu_walk,
 		    struct mmu_vcpu **out);
-
-/* Backends by name ("tdp"), and all of them, NULL-terminated. */
-const struct mmu_backend_ops *mmu_backend_by_name(const char *name);
-extern const struct mmu_backend_ops *const mmu_backends[];
 
 /* ---- roots and contexts (roots.c) ---------------------------------------------------- */
 
