@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/timekeeping.h>
+#include <asm/processor.h>
 
 #include "core/platform.h"
 #include "hw/kmod/kmod_panic.h"
@@ -36,12 +37,56 @@ hpa_t plat_frame_alloc(void)
 
 void plat_frame_free(hpa_t hpa)
 {
-	__free_page(pfn_to_page(PHYS_PFN(hpa)));
+	struct page *page = pfn_to_page(PHYS_PFN(hpa));
+
+	/* platform.h: the private pointer is cleared when the frame is freed. */
+	set_page_private(page, 0);
+	__free_page(page);
 }
 
 void *plat_frame_map(hpa_t hpa)
 {
 	return phys_to_virt(hpa);
+}
+
+/*
+ * page->private is the kernel's own per-page word for the page's owner;
+ * pages from alloc_page() are ours, so core may keep its mmu_page there
+ * (KVM does the same with set_page_private for its shadow pages).
+ */
+void plat_frame_set_private(hpa_t hpa, void *priv)
+{
+	set_page_private(pfn_to_page(PHYS_PFN(hpa)), (unsigned long)priv);
+}
+
+void *plat_frame_private(hpa_t hpa)
+{
+	return (void *)page_private(pfn_to_page(PHYS_PFN(hpa)));
+}
+
+/*
+ * Physically contiguous, naturally aligned (the buddy allocator's
+ * guarantee).  Orders beyond the buddy allocator's limit (1 GiB usually is)
+ * fail: __GFP_NOWARN because the caller reports the failure with context.
+ */
+hpa_t plat_frames_alloc(unsigned order)
+{
+	struct page *page = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, order);
+
+	if (!page)
+		return PLAT_NO_FRAME;
+	return page_to_phys(page);
+}
+
+void plat_frames_free(hpa_t hpa, unsigned order)
+{
+	__free_pages(pfn_to_page(PHYS_PFN(hpa)), order);
+}
+
+/* MAXPHYADDR of the host CPU (CPUID 0x80000008), less any bits SME/TME steal. */
+unsigned plat_host_phys_bits(void)
+{
+	return boot_cpu_data.x86_phys_bits;
 }
 
 /* ---- heap ---------------------------------------------------------------- */

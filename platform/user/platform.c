@@ -1,12 +1,8 @@
 /*
- * platform/user/platform.c — core/platform.h for user space.
- *
- * Host frames are 4 KiB-aligned heap blocks; their "physical address" is the
- * pointer value itself, so plat_frame_map() is the identity.  That keeps the
- * user build honest: core code must still go through plat_frame_map() as in
- * the kernel, where the two differ.
+ * platform/user/platform.c — core/platform.h for user space: the heap,
+ * logging, assertions and the clock.  Host frames are in frames.c, locks in
+ * locks.c.
  */
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,26 +12,6 @@
 
 #include "core/platform.h"
 
-hpa_t plat_frame_alloc(void)
-{
-	void *p = NULL;
-
-	if (posix_memalign(&p, PLAT_FRAME_SIZE, PLAT_FRAME_SIZE) != 0)
-		return PLAT_NO_FRAME;
-	memset(p, 0, PLAT_FRAME_SIZE);
-	return (hpa_t)(uintptr_t)p;
-}
-
-void plat_frame_free(hpa_t hpa)
-{
-	free((void *)(uintptr_t)hpa);
-}
-
-void *plat_frame_map(hpa_t hpa)
-{
-	return (void *)(uintptr_t)hpa;
-}
-
 void *plat_zalloc(size_t size)
 {
 	return calloc(1, size);
@@ -44,82 +20,6 @@ void *plat_zalloc(size_t size)
 void plat_free(void *p)
 {
 	free(p);
-}
-
-struct plat_lock {
-	pthread_mutex_t mutex;
-};
-
-struct plat_rwlock {
-	pthread_rwlock_t rwlock;
-};
-
-struct plat_lock *plat_lock_new(void)
-{
-	struct plat_lock *lock = malloc(sizeof(*lock));
-
-	if (lock && pthread_mutex_init(&lock->mutex, NULL) != 0) {
-		free(lock);
-		return NULL;
-	}
-	return lock;
-}
-
-void plat_lock_free(struct plat_lock *lock)
-{
-	if (!lock)
-		return;
-	pthread_mutex_destroy(&lock->mutex);
-	free(lock);
-}
-
-void plat_lock(struct plat_lock *lock)
-{
-	pthread_mutex_lock(&lock->mutex);
-}
-
-void plat_unlock(struct plat_lock *lock)
-{
-	pthread_mutex_unlock(&lock->mutex);
-}
-
-struct plat_rwlock *plat_rwlock_new(void)
-{
-	struct plat_rwlock *lock = malloc(sizeof(*lock));
-
-	if (lock && pthread_rwlock_init(&lock->rwlock, NULL) != 0) {
-		free(lock);
-		return NULL;
-	}
-	return lock;
-}
-
-void plat_rwlock_free(struct plat_rwlock *lock)
-{
-	if (!lock)
-		return;
-	pthread_rwlock_destroy(&lock->rwlock);
-	free(lock);
-}
-
-void plat_read_lock(struct plat_rwlock *lock)
-{
-	pthread_rwlock_rdlock(&lock->rwlock);
-}
-
-void plat_read_unlock(struct plat_rwlock *lock)
-{
-	pthread_rwlock_unlock(&lock->rwlock);
-}
-
-void plat_write_lock(struct plat_rwlock *lock)
-{
-	pthread_rwlock_wrlock(&lock->rwlock);
-}
-
-void plat_write_unlock(struct plat_rwlock *lock)
-{
-	pthread_rwlock_unlock(&lock->rwlock);
 }
 
 static const char *const level_names[] = {
