@@ -11,5 +11,8 @@
 
 int cmd_validate(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
 
 #endif

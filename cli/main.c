@@ -13,6 +13,9 @@ static const struct {
 } commands[] = {
 	{ "validate", cmd_validate, "check scenario files against the schema and the semantic rules" },
 	{ "run", cmd_run, "run a scenario on an executor, print each step, check expectations" },
+	{ "compare", cmd_compare, "run scenarios on ref and on backends, check identical results, show costs" },
+	{ "bench", cmd_bench, "benchmark the MMU backends: fault latency, metadata, scaling, dirty logging" },
+	{ "gen", cmd_gen, "print a random scenario for differential testing" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
