@@ -3,7 +3,11 @@
 #   make            build ./build/mmulab
 #   make demo       run the demo scenario, showing each step and page walk
 #   make check      every test: freestanding check, unit tests (Check),
-#                   scenarios, bad scenarios, CLI, the kernel module build
+#                   scenarios, bad scenarios, the backend comparison over
+#                   every scenario and GEN_SEEDS random ones, CLI, a bench
+#                   smoke run, the kernel module build
+#   make gen-long   the random comparison over GEN_LONG_SEEDS seeds
+#   make bench      `mmulab bench` (figures, not a test)
 #   make check SAN=1   the same under AddressSanitizer + UBSan (build-san/)
 #   make kmod       hw/kmod/mmulab.ko against installed kernel headers
 #   make fuzz       run the scenario-loader fuzzer for FUZZ_SECONDS
@@ -80,7 +84,8 @@ $(BUILD)/tests/%: tests/%.c $(TEST_UTIL_OBJ) $(LIB)
 
 # ---- tests -----------------------------------------------------------------
 
-check: check-freestanding check-unit check-scenarios check-cli check-kmod-build
+check: check-freestanding check-unit check-scenarios check-compare check-gen check-cli \
+	check-bench check-kmod-build
 	@echo "make check: all test stages passed"
 
 check-unit: $(TEST_BIN)
@@ -88,6 +93,27 @@ check-unit: $(TEST_BIN)
 
 check-scenarios: $(MMULAB)
 	@sh tools/run-scenarios.sh $(MMULAB)
+
+# Every shipped scenario on ref and on every backend target: identical results.
+check-compare: $(MMULAB)
+	@$(MMULAB) compare scenarios/*.xml
+
+GEN_SEEDS ?= 60
+GEN_LONG_SEEDS ?= 2000
+check-gen: $(MMULAB)
+	@sh tools/run-gen.sh $(MMULAB) 1 $(GEN_SEEDS)
+
+gen-long: $(MMULAB)
+	@sh tools/run-gen.sh $(MMULAB) 1 $(GEN_LONG_SEEDS)
+
+# The bench runs and prints every figure (its numbers are not judged here).
+check-bench: $(MMULAB)
+	@$(MMULAB) bench --size 16M > $(BUILD)/bench.txt
+	@grep -q "ns per fault" $(BUILD)/bench.txt && grep -q "2 threads vs 1" $(BUILD)/bench.txt
+	@echo "bench: smoke run printed every figure ($(BUILD)/bench.txt)"
+
+bench: $(MMULAB)
+	$(MMULAB) bench
 
 check-cli: $(MMULAB)
 	@sh tests/cli/cli_test.sh $(MMULAB)
@@ -131,7 +157,7 @@ demo: $(MMULAB)
 clean: kmod-clean
 	rm -rf build build-san
 
-.PHONY: all check check-unit check-scenarios check-cli check-freestanding \
-	check-kmod-build kmod kmod-clean fuzz demo clean
+.PHONY: all check check-unit check-scenarios check-compare check-gen gen-long check-bench \
+	bench check-cli check-freestanding check-kmod-build kmod kmod-clean fuzz demo clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
