@@ -1,5 +1,5 @@
 /*
- * cli/cmd_run.c — `mmulab run FILE [--hw NAME] [--trace] [--xml]`.
+ * cli/cmd_run.c — `mmulab run FILE [--hw NAME] [--backend B --format F] [--trace] [--xml]`.
  *
  * Loads and validates the scenario (nothing runs if it is invalid), runs it
  * on one executor, prints each step with its result, and reports every
@@ -13,22 +13,59 @@
 #include "cli/describe.h"
 #include "cli/result_xml.h"
 #include "cli/scenario/load.h"
+#include "cli/target.h"
 #include "hw/run.h"
 
 static void usage(FILE *out)
 {
 	unsigned i;
 
-	fprintf(out, "usage: mmulab run FILE [--hw NAME] [--trace] [--xml]\n\n"
+	fprintf(out, "usage: mmulab run FILE [--hw NAME] [--backend B] [--format F] [--dbit]\n"
+		"                        [--eager-split] [--trace] [--xml]\n\n"
 		"Runs the scenario's steps and checks their expectations.\n"
-		"  --hw NAME   the executor (default ref):\n");
+		"  --hw NAME      the executor (default ref; sim when --backend is given):\n");
 	for (i = 0; executors[i]; i++)
-		fprintf(out, "                %-6s %s\n", executors[i]->name,
+		fprintf(out, "                   %-6s %s\n", executors[i]->name,
 			executors[i]->description);
-	fprintf(out, "  --trace     also show each access's page walk, entry by entry\n"
-		"  --xml       print an XML result document instead of text\n"
+	fprintf(out, "  --backend B    the MMU backend (default tdp when --hw runs one)\n"
+		"  --format F     its tables: ept (default), ept-noad, npt\n"
+		"  --dbit         dirty logging by D bits instead of write protection\n"
+		"  --eager-split  split huge pages as soon as dirty logging starts\n"
+		"  --trace        also show each access's page walk (ref), entry by entry\n"
+		"  --xml          print an XML result document instead of text\n"
 		"Exit status: 0 every expectation held, 1 one did not, 2 invalid input,\n"
 		"usage or a run-time error.\n");
+}
+
+/* The options that pick where the scenario runs. */
+struct run_where {
+	const char *hw;        /* --hw, or NULL */
+	const char *backend;   /* --backend, or NULL */
+	const char *format;    /* --format, or NULL */
+	bool dbit;             /* --dbit */
+	bool eager;            /* --eager-split */
+};
+
+/* Turn the options into a target ("tdp-npt+dbit" on sim, or ref). */
+static int pick_target(const struct run_where *w, struct target *t)
+{
+	const struct executor_ops *ex = w->hw ? executor_by_name(w->hw) : NULL;
+	char spec[64];
+
+	if (w->hw && !ex) {
+		fprintf(stderr, "mmulab run: unknown executor '%s'\n\n", w->hw);
+		usage(stderr);
+		return -1;
+	}
+	if (!w->backend && !w->format && !w->dbit && !w->eager && (!ex || !ex->needs_backend))
+		return target_parse("ref", NULL, t);
+	if (ex && !ex->needs_backend) {
+		fprintf(stderr, "mmulab run: --hw %s runs no MMU backend\n", w->hw);
+		return -1;
+	}
+	snprintf(spec, sizeof(spec), "%s-%s%s%s", w->backend ? w->backend : "tdp",
+		 w->format ? w->format : "ept", w->dbit ? "+dbit" : "", w->eager ? "+eager" : "");
+	return target_parse(spec, w->hw, t);
 }
 
 static void print_walk(const struct step_result *res)
@@ -78,28 +115,39 @@ int cmd_run(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "hw", required_argument, NULL, 'H' },
+		{ "backend", required_argument, NULL, 'b' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "dbit", no_argument, NULL, 'd' },
+		{ "eager-split", no_argument, NULL, 'e' },
 		{ "trace", no_argument, NULL, 't' },
 		{ "xml", no_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct executor_ops *ex = &ref_executor;
-	struct exec_config cfg = { 0 };
+	struct run_where where = { 0 };
+	struct target target;
 	bool trace = false, xml = false;
 	struct run_report report;
 	struct scenario *s;
 	int opt, status;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "H:txh", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "H:b:f:detxh", options, NULL)) != -1) {
 		switch (opt) {
 		case 'H':
-			ex = executor_by_name(optarg);
-			if (!ex) {
-				fprintf(stderr, "mmulab run: unknown executor '%s'\n\n", optarg);
-				usage(stderr);
-				return EXIT_INVALID;
-			}
+			where.hw = optarg;
+			break;
+		case 'b':
+			where.backend = optarg;
+			break;
+		case 'f':
+			where.format = optarg;
+			break;
+		case 'd':
+			where.dbit = true;
+			break;
+		case 'e':
+			where.eager = true;
 			break;
 		case 't':
 			trace = true;
@@ -119,10 +167,12 @@ int cmd_run(int argc, char **argv)
 		usage(stderr);
 		return EXIT_INVALID;
 	}
+	if (pick_target(&where, &target))
+		return EXIT_INVALID;
 	s = scenario_load_file(argv[optind]);
 	if (!s)
 		return EXIT_INVALID;
-	run_scenario(ex, &cfg, s, &report);
+	run_scenario(target.ex, &target.cfg, s, &report);
 	if (xml)
 		print_result_xml(&report);
 	else
