@@ -16,6 +16,7 @@
 #include "core/errors.h"
 #include "core/mmu/mmu.h"
 #include "core/x86/bits.h"
+#include "core/x86/mmu_page.h"
 #include "core/x86/walk.h"
 
 /* ---- SDM bit positions, spelled out independently of core/ ---------------- */
@@ -70,7 +71,7 @@ struct t_host {
 	bool host_readonly;          /* gfn_to_hpa says "not writable" */
 };
 
-static int t_gfn_to_hpa(void *opaque, uint64_t gfn, bool write, hpa_t *hpa, bool *writable)
+static inline int t_gfn_to_hpa(void *opaque, uint64_t gfn, bool write, hpa_t *hpa, bool *writable)
 {
 	struct t_host *h = opaque;
 	unsigned i;
@@ -87,14 +88,14 @@ static int t_gfn_to_hpa(void *opaque, uint64_t gfn, bool write, hpa_t *hpa, bool
 	return MMU_ENOSLOT;
 }
 
-static void t_flush(void *opaque)
+static inline void t_flush(void *opaque)
 {
 	struct t_host *h = opaque;
 
 	__atomic_add_fetch(&h->flushes, 1, __ATOMIC_RELAXED);
 }
 
-static void t_mark_dirty(void *opaque, uint64_t gfn)
+static inline void t_mark_dirty(void *opaque, uint64_t gfn)
 {
 	struct t_host *h = opaque;
 	uint64_t i = __atomic_fetch_add(&h->ndirty, 1, __ATOMIC_RELAXED);
@@ -112,7 +113,7 @@ struct t_vm {
 	struct walk_ctx walk;   /* 4-level paging: TDP does not care, roots.c may look */
 };
 
-static struct mmu_config t_cfg(enum spte_layout layout, bool ept_ad)
+static inline struct mmu_config t_cfg(enum spte_layout layout, bool ept_ad)
 {
 	struct mmu_config cfg = {
 		.layout = layout,
@@ -126,7 +127,7 @@ static struct mmu_config t_cfg(enum spte_layout layout, bool ept_ad)
 	return cfg;
 }
 
-static struct t_vm *t_vm_create(const struct mmu_config *cfg, unsigned nvcpus)
+static inline struct t_vm *t_vm_create(const struct mmu_config *cfg, unsigned nvcpus)
 {
 	struct t_vm *t = calloc(1, sizeof(*t));
 	struct mmu_host host = {
@@ -158,7 +159,7 @@ static struct t_vm *t_vm_create(const struct mmu_config *cfg, unsigned nvcpus)
  * size that starts at host_base_gfn (<= base_gfn, aligned to 2^order), so
  * gfns aligned to a huge page land on host pages aligned the same way.
  */
-static void t_slot(struct t_vm *t, uint32_t id, uint64_t base_gfn, uint64_t npages,
+static inline void t_slot(struct t_vm *t, uint32_t id, uint64_t base_gfn, uint64_t npages,
 		   uint32_t flags, int host_level, uint64_t host_base_gfn, unsigned order)
 {
 	struct t_region *r = &t->host.r[t->host.nr++];
@@ -174,7 +175,7 @@ static void t_slot(struct t_vm *t, uint32_t id, uint64_t base_gfn, uint64_t npag
 }
 
 /* The host page behind gfn. */
-static hpa_t t_hpa(const struct t_vm *t, uint64_t gfn)
+static inline hpa_t t_hpa(const struct t_vm *t, uint64_t gfn)
 {
 	hpa_t hpa = 0;
 	bool w;
@@ -183,7 +184,7 @@ static hpa_t t_hpa(const struct t_vm *t, uint64_t gfn)
 	return hpa;
 }
 
-static void t_vm_destroy(struct t_vm *t)
+static inline void t_vm_destroy(struct t_vm *t)
 {
 	unsigned i;
 
@@ -194,7 +195,7 @@ static void t_vm_destroy(struct t_vm *t)
 }
 
 /* Fault gpa on vCPU i; returns the outcome (and the leaf level in *level). */
-static enum mmu_fault_outcome t_fault_full(struct t_vm *t, unsigned i, uint64_t gpa,
+static inline enum mmu_fault_outcome t_fault_full(struct t_vm *t, unsigned i, uint64_t gpa,
 					   enum access_kind access, bool rsvd, struct mmu_fault *out)
 {
 	struct mmu_fault f = { .addr = gpa, .access = access, .rsvd = rsvd };
@@ -205,12 +206,12 @@ static enum mmu_fault_outcome t_fault_full(struct t_vm *t, unsigned i, uint64_t 
 	return f.outcome;
 }
 
-static enum mmu_fault_outcome t_fault(struct t_vm *t, uint64_t gpa, enum access_kind access)
+static inline enum mmu_fault_outcome t_fault(struct t_vm *t, uint64_t gpa, enum access_kind access)
 {
 	return t_fault_full(t, 0, gpa, access, false, NULL);
 }
 
-static uint64_t t_stat(const struct t_vm *t, enum mmu_stat s)
+static inline uint64_t t_stat(const struct t_vm *t, enum mmu_stat s)
 {
 	struct mmu_stats st;
 
@@ -220,18 +221,18 @@ static uint64_t t_stat(const struct t_vm *t, enum mmu_stat s)
 
 /* ---- walking the tables by hand --------------------------------------------- */
 
-static bool t_is_ept(const struct t_vm *t)
+static inline bool t_is_ept(const struct t_vm *t)
 {
 	return t->vm->cfg.layout == SPTE_LAYOUT_EPT;
 }
 
 /* Present to the MMU: a mapping it made (access-tracked EPT leaves have no RWX). */
-static bool t_present(uint64_t e)
+static inline bool t_present(uint64_t e)
 {
 	return e & T_MMU_PRESENT;
 }
 
-static bool t_huge(const struct t_vm *t, uint64_t e, int level)
+static inline bool t_huge(const struct t_vm *t, uint64_t e, int level)
 {
 	return level > 1 && (e & (t_is_ept(t) ? T_EPT_PS : T_NPT_PS));
 }
@@ -241,7 +242,7 @@ static bool t_huge(const struct t_vm *t, uint64_t e, int level)
  * walk stops at a leaf or a hole).  *at gets the level where it stopped;
  * *ptr, if asked, where the entry lives.
  */
-static uint64_t t_entry(const struct t_vm *t, unsigned vcpu, uint64_t gfn, int want_level,
+static inline uint64_t t_entry(const struct t_vm *t, unsigned vcpu, uint64_t gfn, int want_level,
 			int *at, volatile uint64_t **ptr)
 {
 	hpa_t table = mmu_current_root(t->v[vcpu]);
@@ -266,13 +267,13 @@ static uint64_t t_entry(const struct t_vm *t, unsigned vcpu, uint64_t gfn, int w
 }
 
 /* The leaf (or hole) for gfn, and its level. */
-static uint64_t t_leaf(const struct t_vm *t, uint64_t gfn, int *level)
+static inline uint64_t t_leaf(const struct t_vm *t, uint64_t gfn, int *level)
 {
 	return t_entry(t, 0, gfn, 1, level, NULL);
 }
 
 /* What a fresh leaf looks like (SDM bits), for exact comparisons. */
-static uint64_t t_ept_leaf(hpa_t hpa, int level, bool w, bool a, bool d)
+static inline uint64_t t_ept_leaf(hpa_t hpa, int level, bool w, bool a, bool d)
 {
 	uint64_t e = hpa | T_EPT_R | T_EPT_X | T_EPT_MT_WB | T_EPT_IPAT | T_MMU_PRESENT |
 		     T_EPT_HW | T_EPT_MW;
@@ -288,7 +289,7 @@ static uint64_t t_ept_leaf(hpa_t hpa, int level, bool w, bool a, bool d)
 	return e;
 }
 
-static uint64_t t_npt_leaf(hpa_t hpa, int level, bool w, bool d)
+static inline uint64_t t_npt_leaf(hpa_t hpa, int level, bool w, bool d)
 {
 	uint64_t e = hpa | T_NPT_P | T_NPT_U | T_NPT_A | T_MMU_PRESENT | T_NPT_HW | T_NPT_MW;
 
