@@ -1,3 +1,7 @@
+/*
+ * core/vm/setup.c — build a VM from a scenario: memslots with their
+ * backing, the MMIO ranges, the guest page tables, then the vCPUs.
+ */
 #include "core/errors.h"
 #include "core/vm/setup.h"
 #include "core/x86/ptbuild.h"
@@ -44,10 +48,14 @@ int vm_setup(const struct scenario *s, struct vm **out, struct vm_setup_error *e
 	for (i = 0; i < s->nr_memslots && !ret; i++) {
 		const struct scn_memslot *m = &s->memslots[i];
 
-		ret = vm_add_memslot(vm, m->id, m->base_gpa, m->size, m->flags);
+		ret = vm_memslot_create(vm, m->id, m->base_gpa, m->size, m->flags,
+					m->backing ? m->backing : MMU_LEVEL_4K);
 		if (ret)
 			fail(err, ret, m->line, "cannot add memslot");
 	}
+	/* The ranges are the scenario's: it outlives the VM. */
+	vm->mmio = s->mmio;
+	vm->nr_mmio = s->nr_mmio;
 	for (i = 0; i < s->nr_page_tables && !ret; i++)
 		ret = build_tables(vm, &s->page_tables[i], err);
 	for (i = 0; i < s->nr_vcpus && !ret; i++) {

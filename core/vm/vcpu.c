@@ -73,6 +73,8 @@ int vcpu_create(struct vm *vm, uint32_t id, const struct x86_paging_regs *regs,
 	ret = load_regs(vcpu, &r, true, &gp);
 	if (!ret && gp)
 		ret = MMU_EMODE;
+	if (!ret && vm->mmu)
+		ret = mmu_vcpu_create(vm->mmu, id, &vcpu->walk, &vcpu->mmu);
 	if (ret) {
 		plat_free(vcpu);
 		return ret;
@@ -81,9 +83,33 @@ int vcpu_create(struct vm *vm, uint32_t id, const struct x86_paging_regs *regs,
 	return 0;
 }
 
+/*
+ * Tell the vCPU's MMU about a load that took effect: a CR3 load is a new
+ * pgd (flushing unless CR4.PCIDE=1 and bit 63 asked not to, SDM 4.10.4.1);
+ * CR0/CR4/EFER may change the paging mode and so the root's role.
+ */
+static int mmu_notify(struct vcpu *vcpu, enum scn_reg reg, uint64_t value)
+{
+	bool noflush = (vcpu->regs.cr4 & CR4_PCIDE) && (value & CR3_PCID_NOFLUSH);
+
+	if (!vcpu->mmu)
+		return 0;
+	switch (reg) {
+	case REG_CR3:
+		return mmu_new_pgd(vcpu->mmu, vcpu->regs.cr3, !noflush);
+	case REG_CR0:
+	case REG_CR4:
+	case REG_EFER:
+		return mmu_reset_context(vcpu->mmu);
+	default:
+		return 0;
+	}
+}
+
 int vcpu_set_reg(struct vcpu *vcpu, enum scn_reg reg, uint64_t value, bool *gp)
 {
 	struct x86_paging_regs regs = vcpu->regs;
+	int ret;
 
 	*gp = false;
 	switch (reg) {
@@ -115,5 +141,8 @@ int vcpu_set_reg(struct vcpu *vcpu, enum scn_reg reg, uint64_t value, bool *gp)
 		regs.efer |= EFER_LMA;
 	else
 		regs.efer &= ~EFER_LMA;
-	return load_regs(vcpu, &regs, true, gp);
+	ret = load_regs(vcpu, &regs, true, gp);
+	if (ret || *gp)
+		return ret;
+	return mmu_notify(vcpu, reg, value);
 }

@@ -1,8 +1,9 @@
 /*
- * core/vm/vm.c — VM lifetime, memslots and guest-physical memory access.
+ * core/vm/vm.c — VM lifetime, memslot lookup and guest-physical memory access
+ * (the host's view: paging plays no part, read-only memslots are written).
  */
 #include "core/errors.h"
-#include "core/vm/vm.h"
+#include "core/vm/vm_internal.h"
 #include "core/x86/bits.h"
 
 static int mem_read(void *opaque, uint64_t gpa, unsigned bytes, uint64_t *val);
@@ -29,18 +30,20 @@ struct vm *vm_create(const struct x86_cpu_features *feat)
 	return vm;
 }
 
+/* The MMU goes first: its tables point at frames freed below. */
 void vm_destroy(struct vm *vm)
 {
 	unsigned i;
 
 	if (!vm)
 		return;
-	for (i = 0; i < vm->nr_slots; i++) {
-		frame_map_destroy(&vm->slots[i]->frames);
-		plat_free(vm->slots[i]);
-	}
+	mmu_vm_destroy(vm->mmu);
+	for (i = 0; i < vm->nr_slots; i++)
+		vm_slot_free(vm->slots[i]);
 	for (i = 0; i < VM_MAX_VCPUS; i++)
 		plat_free(vm->vcpus[i]);
+	vm_quarantine_free(vm);
+	vm_mmio_free(vm);
 	plat_lock_free(vm->mem_lock);
 	plat_free(vm);
 }
@@ -48,39 +51,7 @@ void vm_destroy(struct vm *vm)
 int vm_add_memslot(struct vm *vm, uint32_t id, uint64_t base_gpa, uint64_t size,
 		   uint32_t flags)
 {
-	uint64_t base_gfn = base_gpa >> PAGE_SHIFT, npages = size >> PAGE_SHIFT;
-	struct memslot *slot;
-	unsigned i, pos;
-
-	if ((base_gpa | size) & (PAGE_SIZE_4K - 1) || !npages)
-		return MMU_EINVAL;
-	if (vm->nr_slots == VM_MAX_MEMSLOTS)
-		return MMU_ENOMEM;
-	if (base_gpa + size < base_gpa ||
-	    base_gpa + size > (1ULL << vm->feat.maxphyaddr))
-		return MMU_ERANGE;
-	for (pos = 0; pos < vm->nr_slots; pos++) {
-		const struct memslot *s = vm->slots[pos];
-
-		if (base_gfn < s->base_gfn + s->npages && s->base_gfn < base_gfn + npages)
-			return MMU_EOVERLAP;
-		if (s->id == id)
-			return MMU_EINVAL;
-	}
-	slot = plat_zalloc(sizeof(*slot));
-	if (!slot)
-		return MMU_ENOMEM;
-	slot->id = id;
-	slot->base_gfn = base_gfn;
-	slot->npages = npages;
-	slot->flags = flags;
-	for (pos = 0; pos < vm->nr_slots && vm->slots[pos]->base_gfn < base_gfn; pos++)
-		;
-	for (i = vm->nr_slots; i > pos; i--)
-		vm->slots[i] = vm->slots[i - 1];
-	vm->slots[pos] = slot;
-	vm->nr_slots++;
-	return 0;
+	return vm_memslot_create(vm, id, base_gpa, size, flags, MMU_LEVEL_4K);
 }
 
 struct memslot *vm_find_memslot(const struct vm *vm, uint64_t gfn)
@@ -134,18 +105,16 @@ bool vm_gpa_guest_writable(const struct vm *vm, uint64_t gpa, uint64_t len)
 }
 
 /*
- * The bytes of guest page `gfn`, allocating its frame on first touch (a
- * read of a never-written page sees zeroes either way).
+ * The bytes of guest page `gfn` (inside a memslot), its frame allocated on
+ * first touch (a read of a never-written page sees zeroes either way); a
+ * write first gets a private copy of a page the host made read-only.
  */
-static uint8_t *page_bytes(struct vm *vm, uint64_t gfn)
+static uint8_t *page_bytes(struct vm *vm, uint64_t gfn, bool write, int *ret)
 {
-	struct memslot *s = vm_find_memslot(vm, gfn);
 	hpa_t frame;
 
-	plat_lock(vm->mem_lock);
-	frame = frame_map_get(&s->frames, gfn - s->base_gfn);
-	plat_unlock(vm->mem_lock);
-	return frame == PLAT_NO_FRAME ? NULL : plat_frame_map(frame);
+	*ret = vm_page_frame(vm, vm_find_memslot(vm, gfn), gfn, write, &frame, NULL);
+	return *ret ? NULL : vm_frame_bytes(frame);
 }
 
 /* Copy between buf and guest memory page by page; the range is in slots. */
@@ -153,14 +122,15 @@ static int copy_gpa(struct vm *vm, uint64_t gpa, void *buf, uint64_t len,
 		    bool to_guest)
 {
 	uint8_t *p = buf;
+	int ret;
 
 	while (len) {
 		uint64_t off = gpa & (PAGE_SIZE_4K - 1);
 		uint64_t chunk = PAGE_SIZE_4K - off < len ? PAGE_SIZE_4K - off : len;
-		uint8_t *page = page_bytes(vm, gpa >> PAGE_SHIFT);
+		uint8_t *page = page_bytes(vm, gpa >> PAGE_SHIFT, to_guest, &ret);
 
 		if (!page)
-			return MMU_ENOMEM;
+			return ret;
 		if (to_guest)
 			plat_memcpy(page + off, p, chunk);
 		else
@@ -204,7 +174,7 @@ uint64_t vm_frames_in_use(const struct vm *vm)
 	unsigned i;
 
 	for (i = 0; i < vm->nr_slots; i++)
-		n += vm->slots[i]->frames.count;
+		n += vm->slots[i]->frames.resident << vm->slots[i]->frames.order;
 	return n;
 }
 
@@ -219,9 +189,12 @@ static int mem_write(void *opaque, uint64_t gpa, unsigned bytes, uint64_t val)
 }
 
 /*
- * A/D updates by a walker.  An entry in a read-only memslot is left alone
- * and reported as updated, as KVM skips A/D writes to read-only slots: the
- * guest sees ROM whose A/D bits never change.
+ * A/D updates by a walker (the guest's CPU, or the hypervisor's software
+ * walk on its behalf).  An entry in a read-only memslot is left alone and
+ * reported as updated, as KVM skips A/D writes to read-only slots: the
+ * guest sees ROM whose A/D bits never change.  An update that changes the
+ * entry is a guest write to the table page, so the page is logged dirty
+ * (KVM marks the table gfn dirty when it sets A/D bits).
  */
 static int mem_cmpxchg(void *opaque, uint64_t gpa, unsigned bytes, uint64_t old,
 		       uint64_t new)
@@ -229,17 +202,24 @@ static int mem_cmpxchg(void *opaque, uint64_t gpa, unsigned bytes, uint64_t old,
 	struct vm *vm = opaque;
 	uint64_t cur;
 	uint8_t *page;
+	bool done;
+	int ret;
 
 	if ((gpa & (bytes - 1)) || !range_in_slots(vm, gpa, bytes))
 		return MMU_ENOSLOT;
 	if (!vm_gpa_guest_writable(vm, gpa, bytes))
 		return 1;
-	page = page_bytes(vm, gpa >> PAGE_SHIFT);
+	page = page_bytes(vm, gpa >> PAGE_SHIFT, true, &ret);
 	if (!page)
-		return MMU_ENOMEM;
+		return ret;
 	page += gpa & (PAGE_SIZE_4K - 1);
-	if (bytes == 8)
-		return plat_cmpxchg64((volatile uint64_t *)page, old, new) == old;
-	cur = plat_cmpxchg32((volatile uint32_t *)page, (uint32_t)old, (uint32_t)new);
-	return cur == (uint32_t)old;
+	if (bytes == 8) {
+		done = plat_cmpxchg64((volatile uint64_t *)page, old, new) == old;
+	} else {
+		cur = plat_cmpxchg32((volatile uint32_t *)page, (uint32_t)old, (uint32_t)new);
+		done = cur == (uint32_t)old;
+	}
+	if (done && old != new)
+		vm_mark_dirty(vm, gpa >> PAGE_SHIFT);
+	return done;
 }

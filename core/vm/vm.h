@@ -21,14 +21,24 @@
 #define VM_MAX_MEMSLOTS SCN_MAX_MEMSLOTS
 #define VM_MAX_VCPUS SCN_MAX_VCPUS
 
+struct vm_swapped;
+
 struct memslot {
 	uint32_t id;            /* the scenario's slot id */
 	uint64_t base_gfn;      /* first guest frame number */
 	uint64_t npages;        /* length in 4 KiB pages, > 0 */
 	uint32_t flags;         /* MEMSLOT_* (scenario.h) */
 	uint8_t backing;        /* host page size backing it: MMU_LEVEL_4K, _2M or _1G */
-	struct frame_map frames; /* page index -> host frame; under vm->mem_lock */
+	struct frame_map frames; /* host page -> frame; lock-free reads, writes under vm->mem_lock */
 	uint64_t *dirty_bitmap; /* 1 bit per page while MEMSLOT_DIRTY_LOG; atomic or */
+	struct vm_swapped *swapped; /* contents of reclaimed host pages; under vm->mem_lock */
+};
+
+/* A host page the VM no longer uses, poisoned and kept until vm_destroy. */
+struct vm_quarantined {
+	hpa_t hpa;                   /* its first frame */
+	unsigned order;              /* 2^order frames */
+	struct vm_quarantined *next;
 };
 
 struct vcpu {
@@ -51,13 +61,20 @@ struct vm {
 	struct mmu_vm *mmu;                     /* the MMU (vm_attach_mmu), NULL on ref */
 	const struct scn_mmio *mmio;            /* device ranges (the scenario's) */
 	unsigned nr_mmio;
-	struct mmio_regs *mmio_regs;            /* the device's registers (mmio.h) */
+	struct mmio_regs *mmio_regs;            /* the device's registers (mmio.h); under mem_lock */
+	struct vm_quarantined *quarantine;      /* host pages replaced by host changes; under mem_lock */
+	void (*flush)(void *opaque);            /* the executor's TLB flush (vm_attach_mmu); fixed */
+	void *flush_opaque;                     /* its argument */
 };
 
 struct vm *vm_create(const struct x86_cpu_features *feat);
 void vm_destroy(struct vm *vm);
 
-/* Add a memslot.  0, MMU_EOVERLAP, MMU_ERANGE (beyond MAXPHYADDR), MMU_EINVAL, MMU_ENOMEM. */
+/*
+ * Add a memslot backed by 4K host pages (vm_memslot_create with
+ * MMU_LEVEL_4K).  0, MMU_EOVERLAP, MMU_ERANGE (beyond MAXPHYADDR),
+ * MMU_EINVAL, MMU_ENOMEM.
+ */
 int vm_add_memslot(struct vm *vm, uint32_t id, uint64_t base_gpa, uint64_t size,
 		   uint32_t flags);
 /* The memslot holding gfn, or NULL. */
@@ -95,7 +112,7 @@ struct vcpu *vm_vcpu(const struct vm *vm, uint32_t id);
  */
 int vcpu_set_reg(struct vcpu *vcpu, enum scn_reg reg, uint64_t value, bool *gp);
 
-/* ---- the VM with an MMU (vm_mmu.c) ------------------------------------------- */
+/* ---- the VM with an MMU (vm_mmu.c; vm_gfn_to_hpa in host.c) -------------------- */
 
 /*
  * Give the VM an MMU: creates it with this VM as its host (gfn_to_hpa over
@@ -118,7 +135,7 @@ int vm_attach_mmu(struct vm *vm, const struct mmu_backend_ops *ops,
  */
 int vm_gfn_to_hpa(struct vm *vm, uint64_t gfn, bool write, hpa_t *hpa, bool *writable);
 
-/* ---- memslot changes, dirty logs and host changes (vm_slots.c) ------------------ */
+/* ---- memslot changes and dirty logs (vm_slots.c), host changes (host.c) ---------- */
 
 /* Each updates the VM and, when attached, the MMU.  0 or MMU_E*. */
 int vm_memslot_create(struct vm *vm, uint32_t id, uint64_t base_gpa, uint64_t size,
