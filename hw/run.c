@@ -1,3 +1,7 @@
+/*
+ * hw/run.c — run a scenario on one executor, and judge its expectations.
+ */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,12 +13,37 @@ bool step_has_expectation(const struct scn_step *st)
 	return st->kind == STEP_CHECK_GPA || st->expect.kind != EXPECT_NONE;
 }
 
+static bool bit_set(const uint64_t *bitmap, uint64_t i)
+{
+	return bitmap[i / 64] >> (i % 64) & 1;
+}
+
+/* Is the bitmap exactly the sorted, distinct pages listed? */
+static bool dirty_matches(const struct scn_step *st, const struct step_result *res)
+{
+	unsigned k = 0;
+	uint64_t i;
+
+	if (res->outcome != OUTCOME_OK || !res->dirty)
+		return false;
+	for (i = 0; i < res->dirty_pages; i++) {
+		bool want = k < st->u.dirty.nr_pages && st->u.dirty.pages[k] == i;
+
+		if (bit_set(res->dirty, i) != want)
+			return false;
+		k += want;
+	}
+	return k == st->u.dirty.nr_pages;
+}
+
 bool step_expectation_met(const struct scn_step *st, const struct step_result *res)
 {
 	const struct scn_expect *e = &st->expect;
 
 	if (st->kind == STEP_CHECK_GPA)
 		return res->outcome == OUTCOME_OK && res->value == st->u.mem.value;
+	if (st->kind == STEP_DIRTY_LOG_GET)
+		return e->kind == EXPECT_NONE || dirty_matches(st, res);
 	switch (e->kind) {
 	case EXPECT_NONE:
 		return true;
@@ -30,6 +59,108 @@ bool step_expectation_met(const struct scn_step *st, const struct step_result *r
 		return res->outcome == OUTCOME_GP;
 	}
 	return false;
+}
+
+/* Append "A" or "A-B" for a run of pages, keeping room for "..." when it does not fit. */
+static void append_run(char *buf, size_t size, size_t *len, uint64_t first, uint64_t last)
+{
+	char item[48];
+	int n;
+
+	if (*len >= size)
+		return;
+	if (first == last)
+		n = snprintf(item, sizeof(item), "%s%llu", *len ? " " : "", (unsigned long long)first);
+	else
+		n = snprintf(item, sizeof(item), "%s%llu-%llu", *len ? " " : "",
+			     (unsigned long long)first, (unsigned long long)last);
+	if (*len + (size_t)n + 4 >= size) {
+		snprintf(buf + *len, size - *len, "%s...", *len ? " " : "");
+		*len = size;
+		return;
+	}
+	memcpy(buf + *len, item, (size_t)n + 1);
+	*len += (size_t)n;
+}
+
+void describe_dirty_bitmap(const uint64_t *bitmap, uint64_t npages, char *buf, size_t size)
+{
+	size_t len = 0;
+	uint64_t i = 0;
+
+	buf[0] = '\0';
+	while (bitmap && i < npages) {
+		uint64_t first;
+
+		if (!bit_set(bitmap, i)) {
+			/* Skip whole clean words quickly: bitmaps of big slots are mostly zero. */
+			if (i % 64 == 0 && !bitmap[i / 64])
+				i += 64;
+			else
+				i++;
+			continue;
+		}
+		first = i;
+		while (i + 1 < npages && bit_set(bitmap, i + 1))
+			i++;
+		append_run(buf, size, &len, first, i);
+		i++;
+	}
+}
+
+void describe_page_list(const uint64_t *pages, unsigned n, char *buf, size_t size)
+{
+	size_t len = 0;
+	unsigned i = 0;
+
+	buf[0] = '\0';
+	while (i < n) {
+		unsigned j = i;
+
+		while (j + 1 < n && pages[j + 1] == pages[j] + 1)
+			j++;
+		append_run(buf, size, &len, pages[i], pages[j]);
+		i = j + 1;
+	}
+}
+
+static void judge(struct run_report *r, unsigned i)
+{
+	const struct scn_step *st = &r->s->steps[i];
+
+	r->nr_run++;
+	if (step_has_expectation(st)) {
+		r->nr_checked++;
+		r->mismatch[i] = !step_expectation_met(st, &r->results[i]);
+		r->nr_mismatches += r->mismatch[i];
+	}
+}
+
+/* A STEP_THREADS group at i: one call for all its steps (sequentially if the executor has no threads). */
+static int run_group(const struct executor_ops *ex, void *state, struct run_report *r,
+		     unsigned i)
+{
+	const struct scenario *s = r->s;
+	unsigned n = s->steps[i].u.threads.nr_steps, k;
+
+	r->results[i] = (struct step_result){ .outcome = OUTCOME_DONE };
+	if (n > s->nr_steps - i - 1) {
+		r->error.line = s->steps[i].line;
+		snprintf(r->error.what, sizeof(r->error.what),
+			 "internal error: a threads group of %u steps runs past the last step", n);
+		return 1;
+	}
+	if (ex->run_threads) {
+		if (ex->run_threads(state, &s->steps[i + 1], n, &r->results[i + 1], &r->error))
+			return 1;
+	} else {
+		for (k = 0; k < n; k++)
+			if (ex->step(state, &s->steps[i + 1 + k], &r->results[i + 1 + k], &r->error))
+				return 1;
+	}
+	for (k = 0; k <= n; k++)
+		judge(r, i + k);
+	return 0;
 }
 
 int run_scenario(const struct executor_ops *ex, const struct exec_config *cfg,
@@ -56,17 +187,22 @@ int run_scenario(const struct executor_ops *ex, const struct exec_config *cfg,
 	for (i = 0; i < s->nr_steps; i++) {
 		const struct scn_step *st = &s->steps[i];
 
+		if (st->kind == STEP_THREADS) {
+			if (run_group(ex, state, r, i)) {
+				r->failed = true;
+				break;
+			}
+			i += st->u.threads.nr_steps;
+			continue;
+		}
 		if (ex->step(state, st, &r->results[i], &r->error)) {
 			r->failed = true;
 			break;
 		}
-		r->nr_run++;
-		if (step_has_expectation(st)) {
-			r->nr_checked++;
-			r->mismatch[i] = !step_expectation_met(st, &r->results[i]);
-			r->nr_mismatches += r->mismatch[i];
-		}
+		judge(r, i);
 	}
+	if (ex->costs)
+		ex->costs(state, &r->costs);
 	ex->close(state);
 	r->elapsed_ns = plat_now_ns() - start;
 	return r->failed;
@@ -74,6 +210,11 @@ int run_scenario(const struct executor_ops *ex, const struct exec_config *cfg,
 
 void run_report_free(struct run_report *r)
 {
+	unsigned i;
+
+	/* Every result was zeroed by calloc or filled by a step: dirty is NULL or the log. */
+	for (i = 0; r->results && i < r->s->nr_steps; i++)
+		plat_free(r->results[i].dirty);
 	free(r->results);
 	free(r->mismatch);
 	r->results = NULL;

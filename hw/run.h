@@ -19,11 +19,13 @@ struct run_report {
 	unsigned nr_mismatches;
 	bool failed;                     /* an executor error stopped the run; see error */
 	struct exec_error error;
+	struct exec_costs costs;         /* what the run cost (ex->costs before close); zero if none */
 	uint64_t elapsed_ns;             /* wall time of open + steps + close */
 };
 
 /*
- * Run every step.  Returns 0 when the run completed (whatever its
+ * Run every step; a STEP_THREADS group goes to ex->run_threads as one call
+ * (its header and each of its steps count as run).  Returns 0 when the run completed (whatever its
  * mismatches), nonzero when it stopped on an executor error (report->failed).
  * Free the report with run_report_free in both cases.
  */
@@ -33,7 +35,18 @@ void run_report_free(struct run_report *report);
 
 /* Does the step carry an expectation (check-gpa always does)? */
 bool step_has_expectation(const struct scn_step *st);
-/* Did `res` meet the step's expectation?  True when there is none. */
+/*
+ * Did `res` meet the step's expectation?  True when there is none.  A
+ * get-dirty-log with expect= must report exactly the pages listed.
+ */
 bool step_expectation_met(const struct scn_step *st, const struct step_result *res);
+
+/*
+ * The pages of a dirty bitmap as a compact list, "0 3-5 7" ("" when none),
+ * truncated with "..." to fit `size`.
+ */
+void describe_dirty_bitmap(const uint64_t *bitmap, uint64_t npages, char *buf, size_t size);
+/* The same for a sorted page list (a get-dirty-log's expect=). */
+void describe_page_list(const uint64_t *pages, unsigned n, char *buf, size_t size);
 
 #endif
