@@ -85,26 +85,55 @@ static unsigned count_children(const xmlNode *node, const char *name)
 
 /* ---- <vm> and <memslot> --------------------------------------------------------- */
 
-static void build_memslot(struct scn_loader *ld, const xmlNode *node)
+bool scn_build_memslot(struct scn_loader *ld, const xmlNode *node, struct scn_memslot *m)
 {
-	struct scenario *s = ld->s;
-	struct scn_memslot *m = &s->memslots[s->nr_memslots];
+	static const char *const backings[] = { "4K", "2M", "1G", NULL };
 	uint64_t id = 0, flags = 0;
+	int backing = 0;
 
 	if (scn_attr_u64_req(ld, node, "id", &id) != SCN_ATTR_OK ||
 	    scn_attr_u64_req(ld, node, "base", &m->base_gpa) != SCN_ATTR_OK ||
 	    scn_attr_size_req(ld, node, "size", &m->size) != SCN_ATTR_OK ||
-	    scn_attr_flags(ld, node, "flags", memslot_flag_names, &flags) == SCN_ATTR_BAD)
-		return;
+	    scn_attr_flags(ld, node, "flags", memslot_flag_names, &flags) == SCN_ATTR_BAD ||
+	    scn_attr_enum(ld, node, "backing", backings, &backing) == SCN_ATTR_BAD)
+		return false;
 	if (id > UINT32_MAX) {
 		scn_error(ld, scn_line(node), "memslot id %llu is too large (expected 0..%u)",
 			  (unsigned long long)id, UINT32_MAX);
-		return;
+		return false;
 	}
 	m->line = (int)scn_line(node);
 	m->id = (uint32_t)id;
 	m->flags = (uint32_t)flags;
-	s->nr_memslots++;
+	m->backing = (uint8_t)(MMU_LEVEL_4K + backing);
+	return true;
+}
+
+enum scn_attr scn_attr_memslot_flags(struct scn_loader *ld, const xmlNode *node, uint32_t *out)
+{
+	uint64_t flags = 0;
+	enum scn_attr ret = scn_attr_flags(ld, node, "flags", memslot_flag_names, &flags);
+
+	if (ret == SCN_ATTR_OK)
+		*out = (uint32_t)flags;
+	return ret;
+}
+
+static void build_mmio(struct scn_loader *ld, const xmlNode *node)
+{
+	struct scenario *s = ld->s;
+	struct scn_mmio *m = &s->mmio[s->nr_mmio];
+
+	if (s->nr_mmio == SCN_MAX_MMIO) {
+		scn_error(ld, scn_line(node), "too many mmio ranges (expected at most %d)",
+			  SCN_MAX_MMIO);
+		return;
+	}
+	if (scn_attr_u64_req(ld, node, "base", &m->base) != SCN_ATTR_OK ||
+	    scn_attr_size_req(ld, node, "size", &m->size) != SCN_ATTR_OK)
+		return;
+	m->line = (int)scn_line(node);
+	s->nr_mmio++;
 }
 
 static void build_vm(struct scn_loader *ld, const xmlNode *node)
@@ -123,6 +152,8 @@ static void build_vm(struct scn_loader *ld, const xmlNode *node)
 	}
 	s->feat.maxphyaddr = (uint8_t)maxphyaddr;
 	for (c = node->children; c; c = c->next) {
+		if (scn_is(c, "mmio"))
+			build_mmio(ld, c);
 		if (!scn_is(c, "memslot"))
 			continue;
 		if (s->nr_memslots == SCN_MAX_MEMSLOTS) {
@@ -130,7 +161,8 @@ static void build_vm(struct scn_loader *ld, const xmlNode *node)
 				  SCN_MAX_MEMSLOTS);
 			return;
 		}
-		build_memslot(ld, c);
+		if (scn_build_memslot(ld, c, &s->memslots[s->nr_memslots]))
+			s->nr_memslots++;
 	}
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli/scenario/loader.h"
+#include "core/vm/mmio.h"
 #include "core/x86/bits.h"
 
 uint64_t scn_phys_limit(const struct scenario *s)
@@ -19,13 +20,13 @@ uint64_t scn_phys_limit(const struct scenario *s)
 	return 1ULL << s->feat.maxphyaddr;
 }
 
-/* The memslot holding gpa, or NULL. */
-static const struct scn_memslot *memslot_at(const struct scenario *s, uint64_t gpa)
+const struct scn_memslot *scn_memslot_at(const struct scn_memslot *slots, unsigned nr,
+					 uint64_t gpa)
 {
 	unsigned i;
 
-	for (i = 0; i < s->nr_memslots; i++) {
-		const struct scn_memslot *m = &s->memslots[i];
+	for (i = 0; i < nr; i++) {
+		const struct scn_memslot *m = &slots[i];
 
 		if (gpa >= m->base_gpa && gpa - m->base_gpa < m->size)
 			return m;
@@ -33,7 +34,8 @@ static const struct scn_memslot *memslot_at(const struct scenario *s, uint64_t g
 	return NULL;
 }
 
-bool scn_gpa_covered(const struct scenario *s, uint64_t gpa, uint64_t len, uint64_t *hole)
+bool scn_gpa_covered_by(const struct scn_memslot *slots, unsigned nr, uint64_t gpa,
+			uint64_t len, uint64_t *hole)
 {
 	uint64_t last = gpa + len - 1, cur = gpa;
 	const struct scn_memslot *m;
@@ -41,9 +43,9 @@ bool scn_gpa_covered(const struct scenario *s, uint64_t gpa, uint64_t len, uint6
 
 	if (!len)
 		return true;
-	/* Each hop moves past one memslot, so there are at most nr_memslots of them. */
-	for (hops = 0; hops <= s->nr_memslots; hops++) {
-		m = memslot_at(s, cur);
+	/* Each hop moves past one memslot, so there are at most nr of them. */
+	for (hops = 0; hops <= nr; hops++) {
+		m = scn_memslot_at(slots, nr, cur);
 		if (!m)
 			break;
 		if (m->base_gpa + m->size - 1 >= last)
@@ -54,8 +56,26 @@ bool scn_gpa_covered(const struct scenario *s, uint64_t gpa, uint64_t len, uint6
 	return false;
 }
 
-bool scn_check_gpa_range(struct scn_loader *ld, long line, const char *what, uint64_t gpa,
-			 uint64_t len)
+bool scn_gpa_covered(const struct scenario *s, uint64_t gpa, uint64_t len, uint64_t *hole)
+{
+	return scn_gpa_covered_by(s->memslots, s->nr_memslots, gpa, len, hole);
+}
+
+const struct scn_mmio *scn_mmio_at(const struct scenario *s, uint64_t gpa, uint64_t len)
+{
+	unsigned i;
+
+	for (i = 0; i < s->nr_mmio; i++) {
+		const struct scn_mmio *m = &s->mmio[i];
+
+		if (gpa < m->base + m->size && m->base < gpa + len)
+			return m;
+	}
+	return NULL;
+}
+
+bool scn_check_gpa_in(struct scn_loader *ld, long line, const char *what, uint64_t gpa,
+		      uint64_t len, const struct scn_memslot *slots, unsigned nr)
 {
 	uint64_t limit = scn_phys_limit(ld->s), hole = gpa;
 
@@ -64,7 +84,7 @@ bool scn_check_gpa_range(struct scn_loader *ld, long line, const char *what, uin
 			  (unsigned long long)gpa, ld->s->feat.maxphyaddr, (unsigned long long)limit);
 		return false;
 	}
-	if (scn_gpa_covered(ld->s, gpa, len, &hole))
+	if (scn_gpa_covered_by(slots, nr, gpa, len, &hole))
 		return true;
 	if (hole == gpa)
 		scn_error(ld, line, "%s 0x%llx is outside every memslot (expected guest memory: an "
@@ -74,6 +94,53 @@ bool scn_check_gpa_range(struct scn_loader *ld, long line, const char *what, uin
 			  "(expected all of them inside memslots)", what, (unsigned long long)gpa,
 			  (unsigned long long)len, (unsigned long long)hole);
 	return false;
+}
+
+bool scn_check_gpa_range(struct scn_loader *ld, long line, const char *what, uint64_t gpa,
+			 uint64_t len)
+{
+	return scn_check_gpa_in(ld, line, what, gpa, len, ld->s->memslots, ld->s->nr_memslots);
+}
+
+/*
+ * Is [gpa, gpa+len) inside some memslot that a step creates, or that a
+ * step moves there (then an access through a map may reach it later)?
+ */
+static bool covered_later(const struct scenario *s, uint64_t gpa, uint64_t len)
+{
+	unsigned i, j;
+
+	for (i = 0; i < s->nr_steps; i++) {
+		const struct scn_step *st = &s->steps[i];
+		uint64_t size = 0;
+
+		if (st->kind == STEP_MEMSLOT_CREATE) {
+			size = st->u.slot.size;
+		} else if (st->kind == STEP_MEMSLOT_MOVE) {
+			for (j = 0; j < s->nr_memslots; j++)
+				if (s->memslots[j].id == st->u.slot.id)
+					size = s->memslots[j].size;
+			for (j = 0; j < i; j++)
+				if (s->steps[j].kind == STEP_MEMSLOT_CREATE &&
+				    s->steps[j].u.slot.id == st->u.slot.id)
+					size = s->steps[j].u.slot.size;
+		}
+		if (size && gpa >= st->u.slot.base_gpa && len <= size &&
+		    gpa - st->u.slot.base_gpa <= size - len)
+			return true;
+	}
+	return false;
+}
+
+bool scn_check_map_target(struct scn_loader *ld, long line, uint64_t gpa, uint64_t len)
+{
+	uint64_t limit = scn_phys_limit(ld->s), hole;
+
+	if (gpa < limit && len <= limit - gpa &&
+	    (scn_mmio_at(ld->s, gpa, len) || covered_later(ld->s, gpa, len)) &&
+	    !scn_gpa_covered(ld->s, gpa, len, &hole))
+		return true;
+	return scn_check_gpa_range(ld, line, "map gpa", gpa, len);
 }
 
 /* ---- memslots ------------------------------------------------------------------ */
@@ -103,6 +170,18 @@ static void check_memslot(struct scn_loader *ld, unsigned i)
 			  s->feat.maxphyaddr, (unsigned long long)limit);
 		return;
 	}
+	if (!scn_check_backing(ld, m->line, m))
+		return;
+	for (j = 0; j < s->nr_mmio; j++) {
+		const struct scn_mmio *o = &s->mmio[j];
+
+		if (m->base_gpa < o->base + o->size && o->base < m->base_gpa + m->size) {
+			scn_error(ld, o->line, "mmio [0x%llx, 0x%llx) overlaps memslot %u at line %d "
+				  "(expected device ranges outside memory)", (unsigned long long)o->base,
+				  (unsigned long long)(o->base + o->size), m->id, m->line);
+			return;
+		}
+	}
 	for (j = 0; j < i; j++) {
 		const struct scn_memslot *o = &s->memslots[j];
 
@@ -118,6 +197,63 @@ static void check_memslot(struct scn_loader *ld, unsigned i)
 				  (unsigned long long)(m->base_gpa + m->size), o->id,
 				  (unsigned long long)o->base_gpa,
 				  (unsigned long long)(o->base_gpa + o->size), o->line);
+			return;
+		}
+	}
+}
+
+static const char *backing_name(uint8_t backing)
+{
+	return backing == MMU_LEVEL_1G ? "1G" : backing == MMU_LEVEL_2M ? "2M" : "4K";
+}
+
+uint64_t scn_backing_bytes(uint8_t backing)
+{
+	return backing == MMU_LEVEL_1G ? PAGE_SIZE_1G : backing == MMU_LEVEL_2M ? PAGE_SIZE_2M :
+	       PAGE_SIZE_4K;
+}
+
+bool scn_check_backing(struct scn_loader *ld, long line, const struct scn_memslot *m)
+{
+	uint64_t align = scn_backing_bytes(m->backing);
+
+	if (!((m->base_gpa | m->size) & (align - 1)))
+		return true;
+	scn_error(ld, line, "memslot %u [0x%llx, 0x%llx) is not aligned to its %s backing "
+		  "(expected base and size multiples of 0x%llx)", m->id,
+		  (unsigned long long)m->base_gpa, (unsigned long long)(m->base_gpa + m->size),
+		  backing_name(m->backing), (unsigned long long)align);
+	return false;
+}
+
+/* One <mmio> range on its own, then against the ones before it. */
+static void check_mmio(struct scn_loader *ld, unsigned i)
+{
+	const struct scenario *s = ld->s;
+	const struct scn_mmio *m = &s->mmio[i];
+	uint64_t limit = scn_phys_limit(s);
+	unsigned j;
+
+	if ((m->base | m->size) & (MMIO_REG_BYTES - 1) || !m->size) {
+		scn_error(ld, m->line, "mmio [0x%llx, +0x%llx) is not whole 8-byte registers "
+			  "(expected base and size positive multiples of 8)",
+			  (unsigned long long)m->base, (unsigned long long)m->size);
+		return;
+	}
+	if (m->base >= limit || m->size > limit - m->base) {
+		scn_error(ld, m->line, "mmio at 0x%llx of size 0x%llx goes beyond MAXPHYADDR %u "
+			  "(expected it to end at or below 0x%llx)", (unsigned long long)m->base,
+			  (unsigned long long)m->size, s->feat.maxphyaddr, (unsigned long long)limit);
+		return;
+	}
+	for (j = 0; j < i; j++) {
+		const struct scn_mmio *o = &s->mmio[j];
+
+		if (m->base < o->base + o->size && o->base < m->base + m->size) {
+			scn_error(ld, m->line, "mmio [0x%llx, 0x%llx) overlaps mmio [0x%llx, 0x%llx) "
+				  "at line %d (expected disjoint ranges)", (unsigned long long)m->base,
+				  (unsigned long long)(m->base + m->size), (unsigned long long)o->base,
+				  (unsigned long long)(o->base + o->size), o->line);
 			return;
 		}
 	}
@@ -247,7 +383,10 @@ void scn_check_vm(struct scn_loader *ld)
 	const struct scenario *s = ld->s;
 	unsigned i;
 
-	for (i = 0; i < s->nr_memslots; i++)
+	for (i = 0; i < s->nr_mmio; i++)
+		check_mmio(ld, i);
+	/* Memslots are checked against mmio ranges: only once those are sound. */
+	for (i = 0; i < s->nr_memslots && !ld->diag->nr_errors; i++)
 		check_memslot(ld, i);
 	/* Addresses are checked against memslots: only once those are sound. */
 	for (i = 0; i < s->nr_page_tables && !ld->diag->nr_errors; i++) {

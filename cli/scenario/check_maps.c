@@ -2,7 +2,8 @@
  * cli/scenario/check_maps.c — the maps of one <page-tables> against each
  * other, so that building the tables (core/x86/ptbuild.c) cannot fail once
  * the scenario is accepted:
- *   - every page a map points to is guest memory;
+ *   - every page a map points to is guest memory (now, or once a step
+ *     creates or moves a memslot there), or holds an MMIO range;
  *   - no two maps cover the same va (ptbuild: MMU_ECONFLICT);
  *   - maps that share a non-leaf entry ask for the same table-flags
  *     (ptbuild: an existing table granting other rights is a conflict);
@@ -173,8 +174,8 @@ void scn_check_maps(struct scn_loader *ld, const struct scn_page_tables *pt)
 	unsigned i;
 
 	for (i = 0; i < pt->nr_maps; i++)
-		ok &= scn_check_gpa_range(ld, pt->maps[i].line, "map gpa", pt->maps[i].gpa,
-					  map_size(pt, &pt->maps[i]));
+		ok &= scn_check_map_target(ld, pt->maps[i].line, pt->maps[i].gpa,
+					   map_size(pt, &pt->maps[i]));
 	if (!ok || !pt->nr_maps)
 		return;
 	sorted = malloc(pt->nr_maps * sizeof(*sorted));

@@ -142,16 +142,18 @@ static void check_error_code(struct scn_loader *ld, const struct scn_step *st, u
 			  "faults are on present entries (expected p; SDM 4.7)", name);
 }
 
-static void check_access(struct scn_loader *ld, struct vcpu_track *v, const struct scn_step *st)
+static void check_access(struct scn_loader *ld, struct vcpu_track *v, const struct scn_step *st,
+			 const struct scn_layout *l)
 {
 	enum paging_mode mode = track_mode(v);
 	uint8_t cpl = st->u.access.cpl >= 0 ? (uint8_t)st->u.access.cpl : v->cpl;
+	uint64_t gpa = st->u.access.gva, size = st->u.access.size;
 
 	if (!check_va(ld, st, "va", mode, st->u.access.gva, st->expect.kind == EXPECT_GP))
 		return;
-	if (mode == PAGING_OFF &&
-	    !scn_check_gpa_range(ld, st->line, "with paging off, va", st->u.access.gva,
-				 st->u.access.size))
+	/* With paging off the va is the gpa: memory at this step, or the device. */
+	if (mode == PAGING_OFF && !scn_mmio_at(ld->s, gpa, size) &&
+	    !scn_check_gpa_in(ld, st->line, "with paging off, va", gpa, size, l->slots, l->nr))
 		return;
 	if (st->expect.kind == EXPECT_PF)
 		check_error_code(ld, st, cpl);
@@ -177,6 +179,11 @@ static void track_set(struct vcpu_track *v, const struct scn_step *st)
 		regs.efer = st->u.set.value;
 		break;
 	case REG_CR3:
+		/* Bit 63 is the PCID no-flush hint, not part of CR3 (with CR4.PCIDE). */
+		if (st->expect.kind != EXPECT_GP)
+			v->regs.cr3 = (v->regs.cr4 & CR4_PCIDE) ? st->u.set.value & ~CR3_PCID_NOFLUSH :
+				      st->u.set.value;
+		return;
 	case REG_PKRU:
 	case REG_EFLAGS_AC:
 		return;
@@ -191,14 +198,75 @@ static void track_set(struct vcpu_track *v, const struct scn_step *st)
 		v->regs = regs;
 }
 
+/*
+ * Two threads race on a page when one writes it and another touches it:
+ * the result then depends on the interleaving.  The loader sees it when
+ * both vCPUs translate the same way (paging off on both, or the same CR3
+ * in the same mode) and the vas share a 4K page; other races (different
+ * vas mapping one gpa) are the file's responsibility
+ * (docs/scenario-format.md).
+ */
+static bool same_translation(const struct vcpu_track *a, const struct vcpu_track *b)
+{
+	enum paging_mode ma = track_mode(a), mb = track_mode(b);
+
+	return ma == mb && (ma == PAGING_OFF || (a->regs.cr3 & PT64_ADDR_MASK) ==
+						(b->regs.cr3 & PT64_ADDR_MASK));
+}
+
+static void check_threads(struct scn_loader *ld, const struct vcpu_track *vcpus,
+			  const struct scn_step *steps, unsigned n)
+{
+	unsigned i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i; j++) {
+			const struct scn_step *a = &steps[i], *b = &steps[j];
+
+			if (a->vcpu == b->vcpu || (a->u.access.kind != ACCESS_WRITE &&
+						   b->u.access.kind != ACCESS_WRITE) ||
+			    (a->u.access.gva >> PAGE_SHIFT) != (b->u.access.gva >> PAGE_SHIFT) ||
+			    !same_translation(&vcpus[a->vcpu], &vcpus[b->vcpu]))
+				continue;
+			scn_error(ld, a->line, "this %s of va 0x%llx on vcpu %u races with the %s of "
+				  "the same page on vcpu %u at line %d (expected threads to write only "
+				  "pages no other thread touches: results must not depend on the "
+				  "interleaving)", a->u.access.kind == ACCESS_WRITE ? "write" : "access",
+				  (unsigned long long)a->u.access.gva, a->vcpu,
+				  b->u.access.kind == ACCESS_WRITE ? "write" : "access", b->vcpu,
+				  b->line);
+			return;
+		}
+	}
+}
+
+/* A step that runs on a vCPU (access, set, invlpg): against its vCPU's state. */
+static void check_vcpu_step(struct scn_loader *ld, struct vcpu_track *vcpus,
+			    const struct scn_step *st, const struct scn_layout *l)
+{
+	struct vcpu_track *v = step_vcpu(ld, vcpus, st);
+
+	if (!v)
+		return;
+	if (st->kind == STEP_ACCESS)
+		check_access(ld, v, st, l);
+	else if (st->kind == STEP_SET_REG)
+		track_set(v, st);
+	else if (st->kind == STEP_INVLPG)
+		check_va(ld, st, "invlpg va", track_mode(v), st->u.invlpg.gva, false);
+}
+
 void scn_check_steps(struct scn_loader *ld)
 {
 	const struct scenario *s = ld->s;
 	struct vcpu_track *vcpus = calloc(SCN_MAX_VCPUS, sizeof(*vcpus)), *v;
+	struct scn_layout *layout = malloc(sizeof(*layout));
 	unsigned i;
 
-	if (!vcpus) {
+	if (!vcpus || !layout) {
 		scn_error(ld, 0, "out of memory checking steps");
+		free(vcpus);
+		free(layout);
 		return;
 	}
 	for (i = 0; i < s->nr_vcpus; i++) {
@@ -207,22 +275,30 @@ void scn_check_steps(struct scn_loader *ld)
 		v->regs = s->vcpus[i].regs;
 		v->cpl = s->vcpus[i].cpl;
 	}
+	scn_layout_init(layout, s);
 	for (i = 0; i < s->nr_steps; i++) {
 		const struct scn_step *st = &s->steps[i];
 
-		if (st->kind == STEP_WRITE_GPA || st->kind == STEP_CHECK_GPA) {
-			scn_check_gpa_range(ld, st->line, "gpa", st->u.mem.gpa, st->u.mem.size);
-			continue;
+		switch (st->kind) {
+		case STEP_WRITE_GPA:
+		case STEP_CHECK_GPA:
+			scn_check_gpa_in(ld, st->line, "gpa", st->u.mem.gpa, st->u.mem.size,
+					 layout->slots, layout->nr);
+			break;
+		case STEP_ACCESS:
+		case STEP_SET_REG:
+		case STEP_INVLPG:
+			check_vcpu_step(ld, vcpus, st, layout);
+			break;
+		case STEP_THREADS:
+			/* The group's accesses see the state before it: they change no register. */
+			check_threads(ld, vcpus, st + 1, st->u.threads.nr_steps);
+			break;
+		default:
+			scn_layout_step(ld, layout, st);
+			break;
 		}
-		v = step_vcpu(ld, vcpus, st);
-		if (!v)
-			continue;
-		if (st->kind == STEP_ACCESS)
-			check_access(ld, v, st);
-		else if (st->kind == STEP_SET_REG)
-			track_set(v, st);
-		else if (st->kind == STEP_INVLPG)
-			check_va(ld, st, "invlpg va", track_mode(v), st->u.invlpg.gva, false);
 	}
+	free(layout);
 	free(vcpus);
 }

@@ -367,6 +367,9 @@ void scenario_free(struct scenario *s)
 		free(s->page_tables[i].maps);
 	}
 	free(s->page_tables);
+	for (i = 0; s->steps && i < s->nr_steps; i++)
+		if (s->steps[i].kind == STEP_DIRTY_LOG_GET)
+			free(s->steps[i].u.dirty.pages);
 	free(s->steps);
 	free((void *)s->description);
 	free((void *)s->name);

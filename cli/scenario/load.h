@@ -31,7 +31,8 @@
 #define SCN_LOAD_MAX_FILE (16u << 20)   /* bytes of XML */
 #define SCN_LOAD_MAX_PAGE_TABLES 64     /* <page-tables> elements */
 #define SCN_LOAD_MAX_MAPS 65536         /* <map> elements, over all page tables */
-#define SCN_LOAD_MAX_STEPS 262144       /* step elements */
+#define SCN_LOAD_MAX_STEPS 262144       /* step elements, those inside <threads> included */
+#define SCN_LOAD_MAX_DIRTY_PAGES (1u << 20) /* pages one <get-dirty-log expect=> lists */
 #define SCN_LOAD_MAX_MESSAGES 100       /* error lines reported before giving up */
 
 /* Where a load's messages go, and how many errors it found. */

@@ -9,6 +9,8 @@
  *   check.c        memslots and page tables against each other
  *   check_maps.c   the maps of one set of page tables against each other
  *   check_steps.c  steps against vCPUs, memslots and the vCPU's paging mode
+ *   check_layout.c memslot, dirty-log and host steps against the memslot
+ *                  layout as the steps before them leave it
  */
 #ifndef MMULAB_CLI_SCENARIO_LOADER_H
 #define MMULAB_CLI_SCENARIO_LOADER_H
@@ -76,6 +78,11 @@ bool scn_is(const xmlNode *node, const char *name);
 
 /* ---- build.c, build_steps.c ------------------------------------------------------ */
 
+/* A <memslot> or <memslot-create>'s id, base, size, flags and backing into *m. */
+bool scn_build_memslot(struct scn_loader *ld, const xmlNode *node, struct scn_memslot *m);
+/* flags= of a memslot element, as MEMSLOT_* (absent: untouched). */
+enum scn_attr scn_attr_memslot_flags(struct scn_loader *ld, const xmlNode *node, uint32_t *out);
+
 /* Fill ld->s from the root element; errors are reported and counted. */
 void scn_build(struct scn_loader *ld, const xmlNode *root);
 void scn_build_steps(struct scn_loader *ld, const xmlNode *steps);
@@ -89,22 +96,55 @@ const char *scn_paging_name(const struct pt_format *fmt);
 
 /* 2^MAXPHYADDR: the first guest-physical address the VM cannot have. */
 uint64_t scn_phys_limit(const struct scenario *s);
+/* The memslot of `slots` holding gpa, or NULL. */
+const struct scn_memslot *scn_memslot_at(const struct scn_memslot *slots, unsigned nr,
+					 uint64_t gpa);
 /*
  * Is [gpa, gpa+len) inside memslots (several adjacent ones may cover it)?
- * If not, *hole = the first byte that is not.
+ * If not, *hole = the first byte that is not.  _by: of a given layout;
+ * without: of the scenario's initial memslots.
  */
+bool scn_gpa_covered_by(const struct scn_memslot *slots, unsigned nr, uint64_t gpa,
+			uint64_t len, uint64_t *hole);
 bool scn_gpa_covered(const struct scenario *s, uint64_t gpa, uint64_t len, uint64_t *hole);
+/* The <mmio> range overlapping [gpa, gpa+len), or NULL. */
+const struct scn_mmio *scn_mmio_at(const struct scenario *s, uint64_t gpa, uint64_t len);
 /*
  * Check a guest-physical range named `what` ("map gpa", "root", ...):
- * below MAXPHYADDR and inside memslots.  Reports and returns false if not.
+ * below MAXPHYADDR and inside memslots (the initial ones, or `slots`).
+ * Reports and returns false if not.
  */
 bool scn_check_gpa_range(struct scn_loader *ld, long line, const char *what, uint64_t gpa,
 			 uint64_t len);
+bool scn_check_gpa_in(struct scn_loader *ld, long line, const char *what, uint64_t gpa,
+		      uint64_t len, const struct scn_memslot *slots, unsigned nr);
+/* A map's page: in memslots now or after a memslot step, or an MMIO page. */
+bool scn_check_map_target(struct scn_loader *ld, long line, uint64_t gpa, uint64_t len);
+/* Bytes of a backing (MMU_LEVEL_*). */
+uint64_t scn_backing_bytes(uint8_t backing);
+/* A memslot's base and size are multiples of its backing.  Reports and returns false if not. */
+bool scn_check_backing(struct scn_loader *ld, long line, const struct scn_memslot *m);
 
 /* Every memslot, page-tables and vcpu; then check_maps.c for each set of tables. */
 void scn_check_vm(struct scn_loader *ld);
 /* The maps of one set of page tables: memory, overlaps, shared tables, pool size. */
 void scn_check_maps(struct scn_loader *ld, const struct scn_page_tables *pt);
 void scn_check_steps(struct scn_loader *ld);
+
+/* ---- check_layout.c ------------------------------------------------------------------ */
+
+/* The memslots as the steps so far leave them. */
+struct scn_layout {
+	struct scn_memslot slots[SCN_MAX_MEMSLOTS]; /* in no particular order */
+	unsigned nr;
+};
+
+/* The layout before the first step: the scenario's memslots. */
+void scn_layout_init(struct scn_layout *l, const struct scenario *s);
+/*
+ * Check a memslot, dirty-log or host step against the layout, and apply
+ * it (a memslot step that has an error changes nothing).
+ */
+void scn_layout_step(struct scn_loader *ld, struct scn_layout *l, const struct scn_step *st);
 
 #endif
