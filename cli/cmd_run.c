@@ -97,8 +97,11 @@ static void print_text(const struct run_report *r, bool trace)
 		describe_step(st, what, sizeof(what));
 		describe_result(&r->results[i], got, sizeof(got));
 		describe_expect(st, want, sizeof(want));
-		printf("  %4d  vcpu%-2u %-9s %-40s -> %s%s\n", st->line, st->vcpu,
-		       step_kind_name(st), what, got,
+		if (step_has_vcpu(st))
+			printf("  %4d  vcpu%-2u ", st->line, st->vcpu);
+		else
+			printf("  %4d         ", st->line);
+		printf("%-9s %-40s -> %s%s\n", step_kind_name(st), what, got,
 		       r->mismatch[i] ? "   MISMATCH" : "");
 		if (trace && r->results[i].has_walk)
 			print_walk(&r->results[i]);

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cli/describe.h"
+#include "hw/run.h"
 #include "core/x86/bits.h"
 
 const char *step_kind_name(const struct scn_step *st)
@@ -16,9 +17,90 @@ const char *step_kind_name(const struct scn_step *st)
 	case STEP_CHECK_GPA: return "check-gpa";
 	case STEP_SET_REG: return "set";
 	case STEP_INVLPG: return "invlpg";
-	default: break;
+	case STEP_MEMSLOT_CREATE: return "memslot-create";
+	case STEP_MEMSLOT_DELETE: return "memslot-delete";
+	case STEP_MEMSLOT_MOVE: return "memslot-move";
+	case STEP_MEMSLOT_FLAGS: return "memslot-flags";
+	case STEP_DIRTY_LOG_GET: return "get-dirty-log";
+	case STEP_DIRTY_LOG_CLEAR: return "clear-dirty-log";
+	case STEP_HOST_INVALIDATE: return "host-change";
+	case STEP_HOST_AGE: return "host-age";
+	case STEP_THREADS: return "threads";
 	}
 	return "?";
+}
+
+bool step_has_vcpu(const struct scn_step *st)
+{
+	return st->kind == STEP_ACCESS || st->kind == STEP_SET_REG || st->kind == STEP_INVLPG;
+}
+
+const char *host_change_name(enum scn_host_change change)
+{
+	switch (change) {
+	case HOST_RECLAIM: return "reclaim";
+	case HOST_REMAP: return "remap";
+	case HOST_READONLY: return "readonly";
+	}
+	return "?";
+}
+
+void describe_memslot_flags(uint32_t flags, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%s%s", flags & MEMSLOT_READONLY ? "readonly" : "",
+		 (flags & MEMSLOT_READONLY) && (flags & MEMSLOT_DIRTY_LOG) ? " " : "",
+		 flags & MEMSLOT_DIRTY_LOG ? "dirty-log" : "");
+}
+
+const char *backing_name(uint8_t backing)
+{
+	return backing == MMU_LEVEL_1G ? "1G" : backing == MMU_LEVEL_2M ? "2M" : "4K";
+}
+
+/* Memslot, dirty-log, host and threads steps (describe_step's other half). */
+static void describe_vm_step(const struct scn_step *st, char *buf, size_t size)
+{
+	char flags[32];
+
+	describe_memslot_flags(st->u.slot.flags, flags, sizeof(flags));
+	switch (st->kind) {
+	case STEP_MEMSLOT_CREATE:
+		snprintf(buf, size, "id %u [0x%llx, +0x%llx) %s%sbacking %s", st->u.slot.id,
+			 (unsigned long long)st->u.slot.base_gpa, (unsigned long long)st->u.slot.size,
+			 flags, flags[0] ? " " : "", backing_name(st->u.slot.backing));
+		return;
+	case STEP_MEMSLOT_DELETE:
+		snprintf(buf, size, "id %u", st->u.slot.id);
+		return;
+	case STEP_MEMSLOT_MOVE:
+		snprintf(buf, size, "id %u to 0x%llx", st->u.slot.id,
+			 (unsigned long long)st->u.slot.base_gpa);
+		return;
+	case STEP_MEMSLOT_FLAGS:
+		snprintf(buf, size, "id %u flags \"%s\"", st->u.slot.id, flags);
+		return;
+	case STEP_DIRTY_LOG_GET:
+		snprintf(buf, size, "slot %u", st->u.dirty.slot);
+		return;
+	case STEP_DIRTY_LOG_CLEAR:
+		snprintf(buf, size, "slot %u pages %llu+%llu", st->u.dirty.slot,
+			 (unsigned long long)st->u.dirty.first, (unsigned long long)st->u.dirty.count);
+		return;
+	case STEP_HOST_INVALIDATE:
+	case STEP_HOST_AGE:
+		snprintf(buf, size, "%s%s[0x%llx, +0x%llx)%s",
+			 st->kind == STEP_HOST_AGE ? "" : host_change_name(st->u.host.change),
+			 st->kind == STEP_HOST_AGE ? "" : " ",
+			 (unsigned long long)st->u.host.gpa, (unsigned long long)st->u.host.size,
+			 st->kind == STEP_HOST_AGE && st->u.host.test_only ? " test-only" : "");
+		return;
+	case STEP_THREADS:
+		snprintf(buf, size, "%u accesses", st->u.threads.nr_steps);
+		return;
+	default:
+		break;
+	}
+	buf[0] = '\0';
 }
 
 const char *reg_name(enum scn_reg reg)
@@ -96,9 +178,9 @@ void describe_step(const struct scn_step *st, char *buf, size_t size)
 		snprintf(buf, size, "0x%llx", (unsigned long long)st->u.invlpg.gva);
 		return;
 	default:
-		break;
+		describe_vm_step(st, buf, size);
+		return;
 	}
-	buf[0] = '\0';
 }
 
 void describe_result(const struct step_result *res, char *buf, size_t size)
@@ -110,7 +192,13 @@ void describe_result(const struct step_result *res, char *buf, size_t size)
 		snprintf(buf, size, "done");
 		return;
 	case OUTCOME_OK:
-		if (res->has_value && res->has_walk)
+		if (res->dirty) {
+			size_t len = (size_t)snprintf(buf, size, "dirty ");
+
+			describe_dirty_bitmap(res->dirty, res->dirty_pages, buf + len, size - len);
+			if (!buf[len])
+				snprintf(buf + len, size - len, "none");
+		} else if (res->has_value && res->has_walk)
 			snprintf(buf, size, "ok 0x%llx (gpa 0x%llx)", (unsigned long long)res->value,
 				 (unsigned long long)res->gpa);
 		else if (res->has_value)
@@ -137,6 +225,17 @@ void describe_expect(const struct scn_step *st, char *buf, size_t size)
 	buf[0] = '\0';
 	if (st->kind == STEP_CHECK_GPA) {
 		snprintf(buf, size, "ok 0x%llx", (unsigned long long)st->u.mem.value);
+		return;
+	}
+	if (st->kind == STEP_DIRTY_LOG_GET) {
+		size_t len;
+
+		if (st->expect.kind == EXPECT_NONE)
+			return;
+		len = (size_t)snprintf(buf, size, "dirty ");
+		describe_page_list(st->u.dirty.pages, st->u.dirty.nr_pages, buf + len, size - len);
+		if (!buf[len])
+			snprintf(buf + len, size - len, "none");
 		return;
 	}
 	switch (st->expect.kind) {

@@ -5,13 +5,22 @@
 #ifndef MMULAB_CLI_DESCRIBE_H
 #define MMULAB_CLI_DESCRIBE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "hw/exec.h"
 
-/* "read", "write", "fetch", "write-gpa", "check-gpa", "set", "invlpg". */
+/* The step's element name: "read", "write-gpa", "memslot-create", "threads", ... */
 const char *step_kind_name(const struct scn_step *st);
+/* Does the step run on a vCPU (access, set, invlpg)? */
+bool step_has_vcpu(const struct scn_step *st);
+/* "reclaim", "remap", "readonly". */
+const char *host_change_name(enum scn_host_change change);
+/* "4K", "2M", "1G" for MMU_LEVEL_*. */
+const char *backing_name(uint8_t backing);
+/* Memslot flags as a file writes them: "readonly dirty-log", "" for none. */
+void describe_memslot_flags(uint32_t flags, char *buf, size_t size);
 /* "cr0", "cr3", ... */
 const char *reg_name(enum scn_reg reg);
 /* "ok", "pf", "gp", "done". */
@@ -20,9 +29,9 @@ const char *outcome_name(enum step_outcome outcome);
 void describe_error_code(uint32_t ec, char *buf, size_t size);
 /* The step's operands: "8 @ 0x400000 cpl3". */
 void describe_step(const struct scn_step *st, char *buf, size_t size);
-/* The result: "ok 0x1234 (gpa 0x5000)", "#PF p|w cr2 0x401000", "#GP". */
+/* The result: "ok 0x1234 (gpa 0x5000)", "#PF p|w cr2 0x401000", "#GP", "dirty 0 3-5". */
 void describe_result(const struct step_result *res, char *buf, size_t size);
-/* The expectation: "ok 0x1234", "#PF p|u", "#GP"; "" when none. */
+/* The expectation: "ok 0x1234", "#PF p|u", "#GP", "dirty none"; "" when none. */
 void describe_expect(const struct scn_step *st, char *buf, size_t size);
 
 #endif
