@@ -14,6 +14,11 @@
 #define BENCH_MAXPHYADDR 46
 #define BATCH 512             /* faults timed together: one clock read per batch */
 #define MAX_THREADS 8
+/*
+ * Wall-clock figures are the best of this many runs: on a shared (often
+ * virtual) machine the noise is one-sided, the best run is the machine.
+ */
+#define REPEATS 5
 
 static uint64_t now_ns(void)
 {
@@ -54,6 +59,9 @@ static struct vm *bench_vm(const struct target *t, uint64_t bytes, int backing,
 			goto fail;
 	if (vm_attach_mmu(vm, t->cfg.backend, &cfg, no_tlbs, NULL))
 		goto fail;
+	for (i = 0; i < nr_vcpus; i++)
+		if (mmu_load(vm->vcpus[i]->mmu))
+			goto fail;
 	return vm;
 fail:
 	vm_destroy(vm);
@@ -149,29 +157,25 @@ static void *fault_range(void *arg)
 {
 	struct fault_thread *ft = arg;
 	uint64_t i;
+	int ret = 0;
 
 	pthread_barrier_wait(ft->start);
-	for (i = 0; i < ft->count && !ft->ret; i++)
-		ft->ret = fault_gfn(ft->v, ft->first + i, ACCESS_WRITE);
+	/* ret stays local: the threads' structs share cache lines. */
+	for (i = 0; i < ft->count && !ret; i++)
+		ret = fault_gfn(ft->v, ft->first + i, ACCESS_WRITE);
+	ft->ret = ret;
 	return NULL;
 }
 
-uint64_t bench_populate_threads(const struct target *t, uint64_t bytes, unsigned threads,
-				int *failed)
+/* One timed run: every thread faults its share of the slot; wall ns from the start barrier. */
+static uint64_t threads_once(struct vm *vm, uint64_t npages, unsigned threads, int *failed)
 {
 	struct fault_thread ft[MAX_THREADS];
 	pthread_t tid[MAX_THREADS];
 	pthread_barrier_t start;
-	uint64_t npages = bytes >> PAGE_SHIFT, begin, elapsed;
-	struct vm *vm = bench_vm(t, bytes, MMU_LEVEL_4K, threads, false);
+	uint64_t begin, elapsed;
 	unsigned i;
 
-	*failed = 0;
-	if (!vm || threads > MAX_THREADS || !prealloc(vm, npages, 1)) {
-		*failed = MMU_ENOMEM;
-		vm_destroy(vm);
-		return 0;
-	}
 	pthread_barrier_init(&start, NULL, threads + 1);
 	for (i = 0; i < threads; i++) {
 		ft[i] = (struct fault_thread){ .v = vm->vcpus[i]->mmu, .start = &start,
@@ -188,8 +192,30 @@ uint64_t bench_populate_threads(const struct target *t, uint64_t bytes, unsigned
 	}
 	elapsed = now_ns() - begin;
 	pthread_barrier_destroy(&start);
-	vm_destroy(vm);
 	return elapsed;
+}
+
+uint64_t bench_populate_threads(const struct target *t, uint64_t bytes, unsigned threads,
+				int *failed)
+{
+	uint64_t npages = bytes >> PAGE_SHIFT, best = UINT64_MAX, ns;
+	struct vm *vm = bench_vm(t, bytes, MMU_LEVEL_4K, threads, false);
+	unsigned r;
+
+	*failed = 0;
+	if (!vm || threads > MAX_THREADS || !prealloc(vm, npages, 1)) {
+		*failed = MMU_ENOMEM;
+		vm_destroy(vm);
+		return 0;
+	}
+	for (r = 0; r < REPEATS && !*failed; r++) {
+		/* Start from empty tables every time: the same faults, the same allocations. */
+		mmu_zap_all(vm->mmu);
+		ns = threads_once(vm, npages, threads, failed);
+		best = ns < best ? ns : best;
+	}
+	vm_destroy(vm);
+	return best;
 }
 
 struct dirty_result bench_dirty_log(const struct target *t, uint64_t bytes, bool eager)

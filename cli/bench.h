@@ -27,7 +27,7 @@ struct populate_result {
 /* Populate `bytes` of guest memory backed by `backing`-level host pages. */
 struct populate_result bench_populate(const struct target *t, uint64_t bytes, int backing);
 
-/* Populate `bytes` at 4K with `threads` vCPU threads on disjoint halves: wall ns. */
+/* Populate `bytes` at 4K with `threads` vCPU threads on disjoint parts: best wall ns of several runs. */
 uint64_t bench_populate_threads(const struct target *t, uint64_t bytes, unsigned threads,
 				int *failed);
 

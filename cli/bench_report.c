@@ -120,7 +120,11 @@ static void print_row(const struct bench_run *run, const struct figure *fg)
 	for (t = 0; t < run->nr_targets; t++) {
 		int64_t v = figure_value(run, &run->fig[t], fg->id);
 
-		printf(" %13.2f%-3s", (double)v / 100, fg->unit);
+		/* Counts and rates are whole numbers; the rest has two decimals. */
+		if (!fg->unit[0] || !strcmp(fg->unit, "/s"))
+			printf(" %13.0f%-3s", (double)v / 100, fg->unit);
+		else
+			printf(" %13.2f%-3s", (double)v / 100, fg->unit);
 		all_met = all_met && met(fg, v);
 	}
 	if (fg->target_x100)

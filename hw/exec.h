@@ -101,6 +101,7 @@ struct executor_ops {
 const char *exec_exit_name(enum exec_exit e);
 
 extern const struct executor_ops ref_executor;
+extern const struct executor_ops sim_executor;
 
 /* The executor called `name`, or NULL. */
 const struct executor_ops *executor_by_name(const char *name);

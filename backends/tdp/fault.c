@@ -154,7 +154,12 @@ static enum tdp_step install_leaf(struct tdp_fault *tf, struct tdp_iter *it,
 	SPTE_ASSERT_VALID(&vm->spte_fmt, leaf, it->level, tdp_iter_sp(it)->role.word);
 	if (!tdp_iter_set(it, leaf))
 		return STEP_AGAIN;
-	mmu_vm_stat_add(vm, tdp_mapped_stat(it->level), 1);
+	/*
+	 * Counted in the faulting vCPU, not the VM: a shared counter would
+	 * bounce between vCPU threads on every fault.  Zaps subtract in the
+	 * VM's copy; mmu_stats_read adds both (modulo 2^64, so it stays exact).
+	 */
+	mmu_vcpu_stat_add(tf->v, tdp_mapped_stat(it->level), 1);
 	return leaf_done(tf, it, f, old);
 }
 

@@ -120,8 +120,16 @@ struct mmu {
 	struct mmu_root prev_roots[MMU_NUM_PREV_ROOTS]; /* MRU first */
 };
 
-/* Per vCPU.  Only the vCPU's own thread touches it while it runs. */
+/* A cache line, for padding what vCPU threads write apart from what others read. */
+#define MMU_CACHE_LINE 64
+
+/*
+ * Per vCPU.  Only the vCPU's own thread touches it while it runs.  The
+ * pads keep another vCPU's counters (written on every fault) off the
+ * lines of this one's read-mostly fields, wherever the heap puts the two.
+ */
 struct mmu_vcpu {
+	char pad_head[MMU_CACHE_LINE];  /* nobody's: separates us from the previous allocation */
 	struct mmu_vm *vm;              /* owner */
 	uint32_t id;                    /* the vCPU's id */
 	struct mmu root_mmu;            /* L1's tables */
@@ -132,6 +140,7 @@ struct mmu_vcpu {
 	struct mmu_cache page_cache;    /* struct mmu_page headers */
 	struct mmu_cache desc_cache;    /* struct rmap_desc */
 	uint64_t stats[MMU_NR_STATS];   /* this vCPU's counters; written by its thread only */
+	char pad_tail[MMU_CACHE_LINE];  /* nobody's: separates us from the next allocation */
 };
 
 /* Why a fault happened, as the hardware reports it (EPT qualification / NPF code). */
