@@ -85,7 +85,7 @@ void print_cost_table(const struct scenario *s, const struct target *targets,
 	printf("%s: costs per target (%s)\n", s->file, s->name);
 	printf("  %-26s", "");
 	for (t = 0; t < n; t++)
-		printf(" %14.14s", targets[t].name);
+		printf(" %18.18s", targets[t].name);
 	printf("\n");
 	for (r = 0; r < NR_ROWS; r++) {
 		printf("  %-26s", rows[r].label);
@@ -93,15 +93,15 @@ void print_cost_table(const struct scenario *s, const struct target *targets,
 			uint64_t v;
 
 			if (row_value(&rows[r], &reports[t].costs, &v))
-				printf(" %14llu", (unsigned long long)v);
+				printf(" %18llu", (unsigned long long)v);
 			else
-				printf(" %14s", "-");
+				printf(" %18s", "-");
 		}
 		printf("\n");
 	}
 	printf("  %-26s", "wall time (ms)");
 	for (t = 0; t < n; t++)
-		printf(" %14.3f", (double)reports[t].elapsed_ns / 1e6);
+		printf(" %18.3f", (double)reports[t].elapsed_ns / 1e6);
 	printf("\n");
 }
 
