@@ -304,6 +304,7 @@ static void guest_fill(const struct sim_walk_in *in, const struct gw_path *p,
 
 	tr->guest = *rights;
 	tr->size = level_size(p->mode, p->leaf);
+	tr->guest_size = tr->size;
 	tr->dirty = (leaf & PT_DIRTY) != 0;
 	tr->global = (leaf & PT_GLOBAL) && (in->regs->cr4 & CR4_PGE);
 }
@@ -355,6 +356,8 @@ static int translate_once(const struct sim_walk_in *in, struct sim_walk_out *out
 	out->tr.tdp_rights = t.rights;
 	if (level_size(PAGING_4LEVEL, t.level) < out->tr.size)
 		out->tr.size = level_size(PAGING_4LEVEL, t.level);
+	if (p.mode == PAGING_OFF)
+		out->tr.guest_size = out->tr.size;
 	out->tr.va = in->acc.gva & ~(out->tr.size - 1);
 	out->tr.hpa = t.hpa & ~(out->tr.size - 1);
 	out->tr.gpa &= ~(out->tr.size - 1);

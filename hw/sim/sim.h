@@ -88,6 +88,7 @@ struct sim_guest_rights {
 struct sim_translation {
 	uint64_t va;          /* linear address of the page (aligned to size) */
 	uint64_t size;        /* smaller of the guest and TDP page sizes */
+	uint64_t guest_size;  /* the guest page it is part of (INVLPG flushes all of it) */
 	uint64_t gpa;         /* guest-physical address of the page */
 	hpa_t hpa;            /* host address of the page */
 	struct sim_guest_rights guest;  /* raw guest rights, checked again on every hit */
@@ -196,7 +197,11 @@ void sim_tlb_fill(struct sim_tlb *tlb, const struct sim_translation *tr, uint16_
 void sim_tlb_flush_all(struct sim_tlb *tlb);
 /* MOV to CR3: entries of `pcid` that are not global (SDM 4.10.4.1). */
 void sim_tlb_flush_pcid(struct sim_tlb *tlb, uint16_t pcid);
-/* INVLPG: every entry translating gva, global or not, of any PCID. */
+/*
+ * INVLPG: every entry for the guest page holding gva (a TLB entry may be
+ * a fragment of a bigger guest page, SDM 4.10.2.3), global or not, of any
+ * PCID.
+ */
 void sim_tlb_flush_gva(struct sim_tlb *tlb, uint64_t gva);
 
 /* ---- the executor (exec.c, access.c, threads.c) ----------------------------------- */

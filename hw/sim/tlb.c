@@ -156,7 +156,9 @@ static bool drop_pcid(const struct sim_tlb_entry *e, uint64_t pcid)
 
 static bool drop_gva(const struct sim_tlb_entry *e, uint64_t gva)
 {
-	return entry_covers(e, gva);
+	uint64_t mask = ~(e->tr.guest_size - 1);
+
+	return (gva & mask) == (e->tr.va & mask);
 }
 
 void sim_tlb_flush_all(struct sim_tlb *tlb)

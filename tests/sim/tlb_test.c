@@ -69,6 +69,31 @@ START_TEST(stale_entry_is_used_until_invlpg)
 }
 END_TEST
 
+/*
+ * SDM 4.10.2.3: a TLB may hold a big page as smaller fragments (here a
+ * guest 2M page under a 4K EPT), and INVLPG of any address in the page
+ * invalidates them all.
+ */
+START_TEST(invlpg_flushes_every_fragment_of_a_big_page)
+{
+	struct x86_paging_regs r = tm_regs_64(TM_PML4, false, false);
+	uint64_t base = GVA & ~(PAGE_SIZE_2M - 1);
+	struct sim_translation tr;
+
+	tm_build_4level(&tm, GVA, P | W, P | W);
+	tm_w64(&tm, TM_PD + 8 * tm_ix(GVA, 2), 0x200000 | PS | P | W);
+	tm_ensure(&tm, 0x200000);
+	tm_ensure(&tm, 0x3ff000);
+	tr = walk_fill(&r, base, ACCESS_READ, 0);
+	ck_assert_uint_eq(tr.size, PAGE_SIZE_4K);
+	ck_assert_uint_eq(tr.guest_size, PAGE_SIZE_2M);
+	walk_fill(&r, base + 0x1ff000, ACCESS_READ, 0);
+	sim_tlb_flush_gva(&tlb, base + 0x100000);
+	ck_assert(!lookup(base, 0, &tr));
+	ck_assert(!lookup(base + 0x1ff000, 0, &tr));
+}
+END_TEST
+
 START_TEST(global_entries_survive_a_cr3_load)
 {
 	struct x86_paging_regs r = tm_regs_64(TM_PML4, false, false);
@@ -182,7 +207,7 @@ END_TEST
 
 START_TEST(lru_evicts_the_least_recently_used)
 {
-	struct sim_translation t = { .size = PAGE_SIZE_4K, .guest.paging = false };
+	struct sim_translation t = { .size = PAGE_SIZE_4K, .guest_size = PAGE_SIZE_4K };
 	struct sim_translation got;
 	uint64_t gen;
 	unsigned i;
@@ -208,6 +233,7 @@ static Suite *tlb_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, stale_entry_is_used_until_invlpg);
+	tcase_add_test(tc, invlpg_flushes_every_fragment_of_a_big_page);
 	tcase_add_test(tc, global_entries_survive_a_cr3_load);
 	tcase_add_test(tc, pcid_tags_and_no_flush);
 	tcase_add_test(tc, entries_of_another_tdp_root_are_unusable);
