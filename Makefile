@@ -98,7 +98,7 @@ check-scenarios: $(MMULAB)
 check-compare: $(MMULAB)
 	@$(MMULAB) compare scenarios/*.xml
 
-GEN_SEEDS ?= 60
+GEN_SEEDS ?= 300
 GEN_LONG_SEEDS ?= 2000
 check-gen: $(MMULAB)
 	@sh tools/run-gen.sh $(MMULAB) 1 $(GEN_SEEDS)
