@@ -29,7 +29,7 @@ for bin in "$@"; do
 	passed=$((passed + checks - f))
 	failed=$((failed + f))
 	printf 'unit [%d/%d] %-45s %4d checks, %d failed, %ds\n' "$n" "$total" \
-		"$(basename "$bin")" "$checks" "$f" $((t1 - t0))
+		"${bin#*tests/}" "$checks" "$f" $((t1 - t0))
 done
 echo "unit tests: $((passed + failed)) checks in $total binaries, $(( $(date +%s) - start ))s"
 echo "unit: $passed passed, $failed failed"
