@@ -195,7 +195,7 @@ static inline void t_vm_destroy(struct t_vm *t)
 }
 
 /* Fault gpa on vCPU i; returns the outcome (and the leaf level in *level). */
-static inline enum mmu_fault_outcome t_fault_full(struct t_vm *t, unsigned i, uint64_t gpa,
+__attribute__((noinline, unused)) static enum mmu_fault_outcome t_fault_full(struct t_vm *t, unsigned i, uint64_t gpa,
 					   enum access_kind access, bool rsvd, struct mmu_fault *out)
 {
 	struct mmu_fault f = { .addr = gpa, .access = access, .rsvd = rsvd };
@@ -211,7 +211,8 @@ static inline enum mmu_fault_outcome t_fault(struct t_vm *t, uint64_t gpa, enum 
 	return t_fault_full(t, 0, gpa, access, false, NULL);
 }
 
-static inline uint64_t t_stat(const struct t_vm *t, enum mmu_stat s)
+/* Not inlined: ASan gives every inlined copy of `st` its own stack slot. */
+__attribute__((noinline, unused)) static uint64_t t_stat(const struct t_vm *t, enum mmu_stat s)
 {
 	struct mmu_stats st;
 
@@ -242,7 +243,7 @@ static inline bool t_huge(const struct t_vm *t, uint64_t e, int level)
  * walk stops at a leaf or a hole).  *at gets the level where it stopped;
  * *ptr, if asked, where the entry lives.
  */
-static inline uint64_t t_entry(const struct t_vm *t, unsigned vcpu, uint64_t gfn, int want_level,
+__attribute__((noinline, unused)) static uint64_t t_entry(const struct t_vm *t, unsigned vcpu, uint64_t gfn, int want_level,
 			int *at, volatile uint64_t **ptr)
 {
 	hpa_t table = mmu_current_root(t->v[vcpu]);
