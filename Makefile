@@ -1,7 +1,8 @@
 # mmulab — top-level Makefile.  Plain GNU make, no autotools.
 #
 #   make            build ./build/mmulab
-#   make demo       run the demo scenario, showing each step and page walk
+#   make demo       run the demo scenario (each step and page walk), then
+#                   compare it across the backends side by side
 #   make check      every test: freestanding check, unit tests (Check),
 #                   scenarios, bad scenarios, the backend comparison over
 #                   every scenario and GEN_SEEDS random ones, CLI, a bench
@@ -153,6 +154,8 @@ fuzz:
 
 demo: $(MMULAB)
 	$(MMULAB) run --trace scenarios/demo.xml
+	@echo
+	$(MMULAB) compare scenarios/demo.xml
 
 clean: kmod-clean
 	rm -rf build build-san

@@ -155,7 +155,11 @@ static int compare_file(const struct compare_opts *o, const char *file, const ch
 		print_cost_xml(s, o->targets, reports, o->nr_targets, status == 0);
 	else if (o->table)
 		print_cost_table(s, o->targets, reports, o->nr_targets);
-	if (progress)
+	if (!progress)
+		printf("%s: %s\n", file, status == 0 ?
+		       "every target gave ref's guest-visible results; every expectation held" :
+		       "targets differ or expectations failed (see above)");
+	else
 		printf("compare %s %-44s %u targets %s (%.0f ms)\n", progress, file,
 		       o->nr_targets, status == 0 ? "identical" :
 		       status == EXIT_MISMATCH ? "DIFFER" : "ERROR",
