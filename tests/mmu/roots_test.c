@@ -55,6 +55,7 @@ START_TEST(a_direct_root_survives_cr3_loads)
 	ck_assert_uint_eq(f->fb.roots_got, 1);
 	mmu_vm_destroy(f->vm);
 	ck_assert_uint_eq(f->fb.roots_put, 1);
+	free(f);
 }
 END_TEST
 
@@ -76,6 +77,7 @@ START_TEST(switching_back_reuses_a_previous_root)
 	ck_assert_uint_eq(st.v[MMU_STAT_ROOTS_REUSED], 2);
 	mmu_vm_destroy(f->vm);
 	ck_assert_uint_eq(f->fb.roots_put, 2);
+	free(f);
 }
 END_TEST
 
@@ -101,6 +103,7 @@ START_TEST(the_lru_root_is_put_when_the_cache_is_full)
 	ck_assert_uint_eq(f->fb.roots_got, 6);
 	mmu_vm_destroy(f->vm);
 	ck_assert_uint_eq(f->fb.roots_put, 6);
+	free(f);
 }
 END_TEST
 
@@ -119,6 +122,7 @@ START_TEST(a_role_change_needs_another_root)
 	ck_assert_uint_eq(mmu_current_root(f->v), a);
 	ck_assert_uint_eq(f->fb.roots_got, 2);
 	mmu_vm_destroy(f->vm);
+	free(f);
 }
 END_TEST
 
