@@ -1,11 +1,11 @@
 /*
  * cli/bench_report.c — printing `mmulab bench`: one column per target.
  */
-#include <libxml/xmlwriter.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/bench_report.h"
+#include "cli/xml_out.h"
 #include "core/platform.h"
 
 enum figure_id {
@@ -154,49 +154,36 @@ void bench_print_text(const struct bench_run *run)
 	}
 }
 
+static int write_figure(xmlTextWriterPtr w, const struct figure *fg, int64_t v)
+{
+	int rc = xmlTextWriterStartElement(w, BAD_CAST "figure") < 0;
+
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "section", BAD_CAST fg->section) < 0;
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST fg->label) < 0;
+	rc |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "value", "%.2f", (double)v / 100) < 0;
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "unit", BAD_CAST fg->unit) < 0;
+	return rc | (xmlTextWriterEndElement(w) < 0);
+}
+
 void bench_print_xml(const struct bench_run *run)
 {
-	xmlBufferPtr buf = xmlBufferCreate();
-	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+	struct xml_out x;
 	unsigned i, t;
 	int rc;
 
-	if (!w) {
-		xmlBufferFree(buf);
-		fprintf(stderr, "mmulab: cannot create the XML writer\n");
+	if (xml_out_begin(&x, "mmulab-bench"))
 		return;
-	}
-	xmlTextWriterSetIndent(w, 1);
-	rc = xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0;
-	rc |= xmlTextWriterStartElement(w, BAD_CAST "mmulab-bench") < 0;
-	rc |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "bytes", "%llu",
-						(unsigned long long)run->bytes) < 0;
-	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "machine", BAD_CAST run->machine) < 0;
+	rc = xmlTextWriterWriteFormatAttribute(x.w, BAD_CAST "bytes", "%llu",
+					       (unsigned long long)run->bytes) < 0;
+	rc |= xmlTextWriterWriteAttribute(x.w, BAD_CAST "machine", BAD_CAST run->machine) < 0;
 	for (t = 0; t < run->nr_targets && !rc; t++) {
-		rc |= xmlTextWriterStartElement(w, BAD_CAST "target") < 0;
-		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name",
+		rc |= xmlTextWriterStartElement(x.w, BAD_CAST "target") < 0;
+		rc |= xmlTextWriterWriteAttribute(x.w, BAD_CAST "name",
 						  BAD_CAST run->targets[t].name) < 0;
-		for (i = 0; i < NR_FIGURES; i++) {
-			int64_t v = figure_value(run, &run->fig[t], figures[i].id);
-
-			rc |= xmlTextWriterStartElement(w, BAD_CAST "figure") < 0;
-			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "section",
-							  BAD_CAST figures[i].section) < 0;
-			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name",
-							  BAD_CAST figures[i].label) < 0;
-			rc |= xmlTextWriterWriteFormatAttribute(w, BAD_CAST "value", "%.2f",
-								(double)v / 100) < 0;
-			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "unit",
-							  BAD_CAST figures[i].unit) < 0;
-			rc |= xmlTextWriterEndElement(w) < 0;
-		}
-		rc |= xmlTextWriterEndElement(w) < 0;
+		for (i = 0; i < NR_FIGURES; i++)
+			rc |= write_figure(x.w, &figures[i],
+					   figure_value(run, &run->fig[t], figures[i].id));
+		rc |= xmlTextWriterEndElement(x.w) < 0;
 	}
-	rc |= xmlTextWriterEndDocument(w) < 0;
-	xmlFreeTextWriter(w);
-	if (!rc)
-		fputs((const char *)xmlBufferContent(buf), stdout);
-	else
-		fprintf(stderr, "mmulab: writing the XML bench report failed\n");
-	xmlBufferFree(buf);
+	xml_out_end(&x, rc, "bench report");
 }

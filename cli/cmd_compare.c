@@ -155,11 +155,11 @@ static int compare_file(const struct compare_opts *o, const char *file, const ch
 		print_cost_xml(s, o->targets, reports, o->nr_targets, status == 0);
 	else if (o->table)
 		print_cost_table(s, o->targets, reports, o->nr_targets);
-	if (!progress)
+	if (!progress && !o->xml)
 		printf("%s: %s\n", file, status == 0 ?
 		       "every target gave ref's guest-visible results; every expectation held" :
 		       "targets differ or expectations failed (see above)");
-	else
+	else if (!o->xml)
 		printf("compare %s %-44s %u targets %s (%.0f ms)\n", progress, file,
 		       o->nr_targets, status == 0 ? "identical" :
 		       status == EXIT_MISMATCH ? "DIFFER" : "ERROR",
@@ -212,7 +212,7 @@ static int compare_main(struct compare_opts *o, int argc, char **argv)
 		status = worse(status, compare_file(o, argv[optind + i],
 						    nfiles > 1 ? progress : NULL));
 	}
-	if (nfiles > 1)
+	if (nfiles > 1 && !o->xml)
 		printf("compare: %d files on %u targets: %s\n", nfiles, o->nr_targets,
 		       status == 0 ? "all identical, every expectation held" :
 		       "differences or failures above");

@@ -1,10 +1,10 @@
 /*
  * cli/cost_table.c — the rows of the cost table and how to print them.
  */
-#include <libxml/xmlwriter.h>
 #include <stdio.h>
 
 #include "cli/cost_table.h"
+#include "cli/xml_out.h"
 
 /* Where a row's number comes from. */
 enum cost_source { FROM_EXIT, FROM_MMU, FROM_CPU, FROM_PAGES };
@@ -134,30 +134,17 @@ static int write_target(xmlTextWriterPtr w, const struct target *t,
 void print_cost_xml(const struct scenario *s, const struct target *targets,
 		    const struct run_report *reports, unsigned n, bool identical)
 {
-	xmlBufferPtr buf = xmlBufferCreate();
-	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+	struct xml_out x;
 	unsigned t;
 	int rc;
 
-	if (!w) {
-		xmlBufferFree(buf);
-		fprintf(stderr, "mmulab: cannot create the XML writer\n");
+	if (xml_out_begin(&x, "mmulab-compare"))
 		return;
-	}
-	xmlTextWriterSetIndent(w, 1);
-	rc = xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0;
-	rc |= xmlTextWriterStartElement(w, BAD_CAST "mmulab-compare") < 0;
-	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "scenario", BAD_CAST s->name) < 0;
-	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "file", BAD_CAST s->file) < 0;
-	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "identical",
+	rc = xmlTextWriterWriteAttribute(x.w, BAD_CAST "scenario", BAD_CAST s->name) < 0;
+	rc |= xmlTextWriterWriteAttribute(x.w, BAD_CAST "file", BAD_CAST s->file) < 0;
+	rc |= xmlTextWriterWriteAttribute(x.w, BAD_CAST "identical",
 					  BAD_CAST(identical ? "true" : "false")) < 0;
 	for (t = 0; t < n && !rc; t++)
-		rc |= write_target(w, &targets[t], &reports[t]);
-	rc |= xmlTextWriterEndDocument(w) < 0;
-	xmlFreeTextWriter(w);
-	if (!rc)
-		fputs((const char *)xmlBufferContent(buf), stdout);
-	else
-		fprintf(stderr, "mmulab: writing the XML comparison failed\n");
-	xmlBufferFree(buf);
+		rc |= write_target(x.w, &targets[t], &reports[t]);
+	xml_out_end(&x, rc, "comparison");
 }
