@@ -41,7 +41,7 @@ static void usage(FILE *out)
 	for (unsigned i = 0; default_compare_targets[i]; i++)
 		fprintf(out, "%s%s", i ? "," : " ", default_compare_targets[i]);
 	fprintf(out, ")\n  --hw NAME       executor for the targets (default sim)\n"
-		"  --xml           the comparison as an XML document\n\n");
+		"  --xml           the comparison as an XML document (one FILE)\n\n");
 	target_usage(out);
 	fprintf(out, "\nExit status: 0 identical and every expectation held, 1 a difference\n"
 		"or a failed expectation, 2 invalid input, usage or a run-time error.\n");
@@ -199,6 +199,10 @@ static int compare_main(struct compare_opts *o, int argc, char **argv)
 	nfiles = argc - optind;
 	if (nfiles < 1) {
 		usage(stderr);
+		return EXIT_INVALID;
+	}
+	if (o->xml && nfiles > 1) {
+		fprintf(stderr, "mmulab compare: --xml takes one FILE (one document each)\n");
 		return EXIT_INVALID;
 	}
 	if (parse_targets(o, list, hw))
