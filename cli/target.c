@@ -8,7 +8,7 @@
 #include "hw/backends.h"
 
 const char *const default_compare_targets[] = {
-	"tdp-ept", "tdp-ept-noad", "tdp-npt", "tdp-npt+dbit+eager", NULL,
+	"tdp-ept", "tdp-ept-noad", "tdp-npt", "tdp-ept+dbit", "tdp-npt+dbit+eager", NULL,
 };
 
 /* The formats a TDP-style backend can build its tables in. */

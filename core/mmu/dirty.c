@@ -11,7 +11,9 @@
  * logged alone.  Huge leaves present when logging starts are split at once
  * with cfg.eager_split (KVM's eager page splitting); otherwise they are
  * write-protected in both modes and split by the first write that hits
- * them — a D bit on a huge leaf would log 512 pages for one write.
+ * them — a D bit on a huge leaf would log 512 pages for one write.  In
+ * D-bit mode the D bits set before logging started are cleared first, or
+ * the first harvest would report writes that happened before it.
  */
 #include "core/errors.h"
 #include "core/mmu/mmu.h"
@@ -29,9 +31,10 @@ static void start_logging(struct mmu_vm *vm, struct mmu_memslot *slot)
 	 * D bits set before logging started are not writes to log: clear them
 	 * before the slot is marked as logging (mmu_mark_page_dirty checks it).
 	 */
-	if (vm->cfg.dirty_mode == MMU_DIRTY_DBIT && vm->cfg.eager_split)
+	if (vm->cfg.dirty_mode == MMU_DIRTY_DBIT)
 		flush |= vm->ops->clear_dirty_gfn_range(vm, slot, start, end);
-	else
+	/* Huge leaves (not split eagerly) must fault on write, to be split. */
+	if (vm->cfg.dirty_mode == MMU_DIRTY_WRPROT || !vm->cfg.eager_split)
 		flush |= vm->ops->wrprot_gfn_range(vm, start, end);
 	slot->flags |= MMU_SLOT_DIRTY_LOG;
 	vm->memslot_gen = (vm->memslot_gen + 1) & SPTE_MMIO_GEN_MASK;

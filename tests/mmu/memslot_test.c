@@ -145,6 +145,24 @@ START_TEST(logging_by_d_bits_logs_harvests_but_not_rearms)
 }
 END_TEST
 
+/* Without eager splitting a huge leaf must still fault on write: D cleared, then W. */
+START_TEST(lazy_dbit_logging_clears_d_then_write_protects)
+{
+	struct fake_backend fb = { 0 };
+	struct mmu_config cfg = config(true, MMU_DIRTY_DBIT, false);
+	struct mmu_vm *vm = fake_vm(&fb, &cfg);
+
+	ck_assert_int_eq(mmu_memslot_create(vm, 1, 0x100, 0x10, 0, 2), 0);
+	ck_assert_int_eq(mmu_memslot_set_flags(vm, 1, MMU_SLOT_DIRTY_LOG), 0);
+	ck_assert_uint_eq(fb.nr_calls, 2);
+	ck_assert_int_eq(fb.calls[0].op, 'd');
+	ck_assert_int_eq(fb.calls[1].op, 'w');
+	/* The D bits from before logging started are gone, not logged. */
+	ck_assert_uint_eq(fb.dirty[0], 0);
+	mmu_vm_destroy(vm);
+}
+END_TEST
+
 START_TEST(dbit_logging_without_ad_bits_is_refused)
 {
 	struct fake_backend fb = { 0 };
@@ -168,6 +186,7 @@ static Suite *memslot_suite(void)
 	tcase_add_test(tc, memslot_changes_zap_flush_and_bump_the_generation);
 	tcase_add_test(tc, logging_by_wrprot_protects_the_slot_and_rearms_runs);
 	tcase_add_test(tc, logging_by_d_bits_logs_harvests_but_not_rearms);
+	tcase_add_test(tc, lazy_dbit_logging_clears_d_then_write_protects);
 	tcase_add_test(tc, dbit_logging_without_ad_bits_is_refused);
 	suite_add_tcase(s, tc);
 	return s;
