@@ -21,7 +21,7 @@ static void usage(FILE *out)
 	unsigned i;
 
 	fprintf(out, "usage: mmulab run FILE [--hw NAME] [--backend B] [--format F] [--dbit]\n"
-		"                        [--eager-split] [--trace] [--xml]\n\n"
+		"                        [--eager-split] [--trace] [--mmu-trace] [--xml]\n\n"
 		"Runs the scenario's steps and checks their expectations.\n"
 		"  --hw NAME      the executor (default ref; sim when --backend is given):\n");
 	for (i = 0; executors[i]; i++)
@@ -32,6 +32,8 @@ static void usage(FILE *out)
 		"  --dbit         dirty logging by D bits instead of write protection\n"
 		"  --eager-split  split huge pages as soon as dirty logging starts\n"
 		"  --trace        also show each access's page walk (ref), entry by entry\n"
+		"  --mmu-trace    also show the MMU's trace events (faults, SPTE changes,\n"
+		"                 zaps, flushes, roots, splits), the last 4096\n"
 		"  --xml          print an XML result document instead of text\n"
 		"Exit status: 0 every expectation held, 1 one did not, 2 invalid input,\n"
 		"usage or a run-time error.\n");
@@ -44,6 +46,7 @@ struct run_where {
 	const char *format;    /* --format, or NULL */
 	bool dbit;             /* --dbit */
 	bool eager;            /* --eager-split */
+	bool mmu_trace;        /* --mmu-trace */
 };
 
 /* Turn the options into a target ("tdp-npt+dbit" on sim, or ref). */
@@ -57,14 +60,16 @@ static int pick_target(const struct run_where *w, struct target *t)
 		usage(stderr);
 		return -1;
 	}
-	if (!w->backend && !w->format && !w->dbit && !w->eager && (!ex || !ex->needs_backend))
+	if (!w->backend && !w->format && !w->dbit && !w->eager && !w->mmu_trace &&
+	    (!ex || !ex->needs_backend))
 		return target_parse("ref", NULL, t);
 	if (ex && !ex->needs_backend) {
 		fprintf(stderr, "mmulab run: --hw %s runs no MMU backend\n", w->hw);
 		return -1;
 	}
-	snprintf(spec, sizeof(spec), "%s-%s%s%s", w->backend ? w->backend : "tdp",
-		 w->format ? w->format : "ept", w->dbit ? "+dbit" : "", w->eager ? "+eager" : "");
+	snprintf(spec, sizeof(spec), "%s-%s%s%s%s", w->backend ? w->backend : "tdp",
+		 w->format ? w->format : "ept", w->dbit ? "+dbit" : "", w->eager ? "+eager" : "",
+		 w->mmu_trace ? "+trace" : "");
 	return target_parse(spec, w->hw, t);
 }
 
@@ -81,6 +86,35 @@ static void print_walk(const struct step_result *res)
 		       (unsigned long long)w->entry[level]);
 		if (level == w->level)
 			break;
+	}
+}
+
+/* The MMU's events, oldest first: what the backend did, in order. */
+static void print_mmu_trace(const struct run_report *r)
+{
+	static const char *const outcomes[] = {
+		[MMU_FAULT_FIXED] = "fixed", [MMU_FAULT_SPURIOUS] = "spurious",
+		[MMU_FAULT_RETRY] = "retry", [MMU_FAULT_MMIO] = "mmio",
+	};
+	unsigned i;
+
+	printf("mmu trace: %u events\n", r->nr_trace);
+	for (i = 0; i < r->nr_trace; i++) {
+		const struct mmu_trace_event *e = &r->trace[i];
+		char vcpu[16] = "vm";
+
+		if (e->vcpu != UINT32_MAX)
+			snprintf(vcpu, sizeof(vcpu), "vcpu%u", e->vcpu);
+		/* A fault's level field holds its outcome (trace.h). */
+		if (e->kind == TRACE_FAULT && e->level <= MMU_FAULT_MMIO) {
+			printf("  #%-5llu %-10s %-6s gfn 0x%llx -> %s\n", (unsigned long long)e->seq,
+			       "fault", vcpu, (unsigned long long)e->gfn, outcomes[e->level]);
+			continue;
+		}
+		printf("  #%-5llu %-10s %-6s gfn 0x%llx level %u  0x%llx -> 0x%llx\n",
+		       (unsigned long long)e->seq, mmu_trace_kind_name(e->kind), vcpu,
+		       (unsigned long long)e->gfn, e->level, (unsigned long long)e->old_spte,
+		       (unsigned long long)e->new_spte);
 	}
 }
 
@@ -122,6 +156,7 @@ int cmd_run(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "dbit", no_argument, NULL, 'd' },
 		{ "eager-split", no_argument, NULL, 'e' },
+		{ "mmu-trace", no_argument, NULL, 'm' },
 		{ "trace", no_argument, NULL, 't' },
 		{ "xml", no_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
@@ -135,7 +170,7 @@ int cmd_run(int argc, char **argv)
 	int opt, status;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "H:b:f:detxh", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "H:b:f:demtxh", options, NULL)) != -1) {
 		switch (opt) {
 		case 'H':
 			where.hw = optarg;
@@ -151,6 +186,9 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'e':
 			where.eager = true;
+			break;
+		case 'm':
+			where.mmu_trace = true;
 			break;
 		case 't':
 			trace = true;
@@ -180,6 +218,8 @@ int cmd_run(int argc, char **argv)
 		print_result_xml(&report);
 	else
 		print_text(&report, trace);
+	if (!xml && where.mmu_trace)
+		print_mmu_trace(&report);
 	if (report.failed)
 		fprintf(stderr, "%s:%d: error: %s\n", s->file, report.error.line, report.error.what);
 	status = report.failed ? EXIT_INVALID : report.nr_mismatches ? EXIT_MISMATCH : 0;

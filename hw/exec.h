@@ -95,6 +95,11 @@ struct executor_ops {
 			   struct step_result *res, struct exec_error *err);
 	/* Optional: what the run cost so far. */
 	void (*costs)(void *state, struct exec_costs *out);
+	/*
+	 * Optional: copy up to max of the MMU's trace events (cfg.mmu.trace),
+	 * oldest first; returns how many.
+	 */
+	unsigned (*trace)(void *state, struct mmu_trace_event *out, unsigned max);
 	void (*close)(void *state);
 };
 

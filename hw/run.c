@@ -203,6 +203,11 @@ int run_scenario(const struct executor_ops *ex, const struct exec_config *cfg,
 	}
 	if (ex->costs)
 		ex->costs(state, &r->costs);
+	if (ex->trace && cfg->mmu.trace) {
+		r->trace = calloc(MMU_TRACE_RING, sizeof(*r->trace));
+		if (r->trace)
+			r->nr_trace = ex->trace(state, r->trace, MMU_TRACE_RING);
+	}
 	ex->close(state);
 	r->elapsed_ns = plat_now_ns() - start;
 	return r->failed;
@@ -217,6 +222,8 @@ void run_report_free(struct run_report *r)
 		plat_free(r->results[i].dirty);
 	free(r->results);
 	free(r->mismatch);
+	free(r->trace);
 	r->results = NULL;
 	r->mismatch = NULL;
+	r->trace = NULL;
 }

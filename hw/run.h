@@ -20,6 +20,8 @@ struct run_report {
 	bool failed;                     /* an executor error stopped the run; see error */
 	struct exec_error error;
 	struct exec_costs costs;         /* what the run cost (ex->costs before close); zero if none */
+	struct mmu_trace_event *trace;   /* the MMU's trace events when cfg.mmu.trace, else NULL */
+	unsigned nr_trace;               /* events in trace */
 	uint64_t elapsed_ns;             /* wall time of open + steps + close */
 };
 

@@ -1,6 +1,6 @@
 /*
  * core/mmu/trace.h — MMU trace events in a ring buffer (KVM's kvmmmu
- * tracepoints), read by the inspector and by `mmulab run --mmu-trace`.
+ * tracepoints), read by `mmulab run --mmu-trace` (and the inspector, later).
  *
  * Writers claim a slot with one atomic add and fill it; a reader copies
  * events by sequence number and skips slots being overwritten.  Off by

@@ -178,6 +178,13 @@ int sim_step(void *state, const struct scn_step *st, struct step_result *res,
 	return ret;
 }
 
+static unsigned sim_trace(void *state, struct mmu_trace_event *out, unsigned max)
+{
+	const struct sim *sim = state;
+
+	return sim->vm->mmu->trace ? mmu_trace_read(sim->vm->mmu->trace, 0, out, max) : 0;
+}
+
 static void sim_costs(void *state, struct exec_costs *out)
 {
 	struct sim *sim = state;
@@ -209,5 +216,6 @@ const struct executor_ops sim_executor = {
 	.step = sim_step,
 	.run_threads = sim_run_threads,
 	.costs = sim_costs,
+	.trace = sim_trace,
 	.close = sim_close,
 };
