@@ -206,6 +206,12 @@ static void track_set(struct vcpu_track *v, const struct scn_step *st)
  * vas mapping one gpa) are the file's responsibility
  * (docs/scenario-format.md).
  */
+static const char *access_name(const struct scn_step *st)
+{
+	return st->u.access.kind == ACCESS_WRITE ? "write" :
+	       st->u.access.kind == ACCESS_READ ? "read" : "fetch";
+}
+
 static bool same_translation(const struct vcpu_track *a, const struct vcpu_track *b)
 {
 	enum paging_mode ma = track_mode(a), mb = track_mode(b);
@@ -231,10 +237,8 @@ static void check_threads(struct scn_loader *ld, const struct vcpu_track *vcpus,
 			scn_error(ld, a->line, "this %s of va 0x%llx on vcpu %u races with the %s of "
 				  "the same page on vcpu %u at line %d (expected threads to write only "
 				  "pages no other thread touches: results must not depend on the "
-				  "interleaving)", a->u.access.kind == ACCESS_WRITE ? "write" : "access",
-				  (unsigned long long)a->u.access.gva, a->vcpu,
-				  b->u.access.kind == ACCESS_WRITE ? "write" : "access", b->vcpu,
-				  b->line);
+				  "interleaving)", access_name(a), (unsigned long long)a->u.access.gva,
+				  a->vcpu, access_name(b), b->vcpu, b->line);
 			return;
 		}
 	}
