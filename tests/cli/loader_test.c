@@ -390,6 +390,150 @@ START_TEST(test_semantic_messages)
 }
 END_TEST
 
+/* ---- memslot, dirty-log, host, MMIO and threads steps ---------------------------- */
+
+static const char vm_steps_doc[] =
+	"<scenario name='v'>\n"
+	"<vm maxphyaddr='40'><memslot id='0' base='0' size='4M'/>\n"
+	"<memslot id='1' base='0x400000' size='4M' flags='dirty-log' backing='2M'/>\n"
+	"<mmio base='0xfee00000' size='0x100'/></vm>\n"
+	"<page-tables name='t' paging='4-level' root='0x1000' pool='0x2000-0x8000'>\n"
+	"<map va='0x400000' gpa='0x1000000' flags='w'/>\n"   /* created by a step */
+	"<map va='0x401000' gpa='0xfee00000' flags='w'/></page-tables>\n"  /* MMIO */
+	"<vcpu id='0' paging='4-level' page-tables='t'/>\n"
+	"<vcpu id='3' paging='4-level' page-tables='t'/>\n"
+	"<steps>\n"
+	"<memslot-create id='5' base='0x1000000' size='2M' flags='readonly' backing='2M'/>\n"
+	"<memslot-move id='5' base='0x1200000'/>\n"
+	"<memslot-flags id='1' flags=''/>\n"
+	"<memslot-flags id='1' flags='dirty-log'/>\n"
+	"<get-dirty-log slot='1' expect='7 0x10-0x12 3 7'/>\n"
+	"<get-dirty-log slot='1' expect=''/>\n"
+	"<get-dirty-log slot='1'/>\n"
+	"<clear-dirty-log slot='1' first='2' count='3'/>\n"
+	"<host-change gpa='0x400000' size='2M' change='readonly'/>\n"
+	"<host-age gpa='0x1000' size='4K' test-only='true'/>\n"
+	"<threads>\n"
+	"  <thread vcpu='3'><read va='0x400000'/><write va='0x401008' value='1'/></thread>\n"
+	"  <thread vcpu='0'><fetch va='0x400010' vcpu='0' expect='ok'/></thread>\n"
+	"</threads>\n"
+	"<memslot-delete id='5'/>\n"
+	"</steps></scenario>\n";
+
+START_TEST(test_load_fills_vm_steps)
+{
+	struct scenario_diag d;
+	struct captured c;
+	struct scenario *s = load(vm_steps_doc, &c, &d);
+	const struct scn_step *st;
+
+	ck_assert_msg(s != NULL, "%s", c.nr ? c.lines[0] : "?");
+	ck_assert_uint_eq(s->memslots[0].backing, MMU_LEVEL_4K);
+	ck_assert_uint_eq(s->memslots[1].backing, MMU_LEVEL_2M);
+	ck_assert_uint_eq(s->memslots[1].flags, MEMSLOT_DIRTY_LOG);
+	ck_assert_uint_eq(s->nr_mmio, 1);
+	ck_assert_uint_eq(s->mmio[0].base, 0xfee00000);
+	ck_assert_uint_eq(s->mmio[0].size, 0x100);
+	ck_assert_uint_eq(s->nr_steps, 15);
+	st = s->steps;
+	ck_assert_int_eq(st[0].kind, STEP_MEMSLOT_CREATE);
+	ck_assert_uint_eq(st[0].u.slot.id, 5);
+	ck_assert_uint_eq(st[0].u.slot.base_gpa, 0x1000000);
+	ck_assert_uint_eq(st[0].u.slot.size, 0x200000);
+	ck_assert_uint_eq(st[0].u.slot.flags, MEMSLOT_READONLY);
+	ck_assert_uint_eq(st[0].u.slot.backing, MMU_LEVEL_2M);
+	ck_assert_int_eq(st[1].kind, STEP_MEMSLOT_MOVE);
+	ck_assert_uint_eq(st[1].u.slot.base_gpa, 0x1200000);
+	ck_assert_int_eq(st[2].kind, STEP_MEMSLOT_FLAGS);
+	ck_assert_uint_eq(st[2].u.slot.flags, 0);
+	ck_assert_uint_eq(st[3].u.slot.flags, MEMSLOT_DIRTY_LOG);
+	/* Pages sorted, each once; ranges expanded. */
+	ck_assert_int_eq(st[4].kind, STEP_DIRTY_LOG_GET);
+	ck_assert_int_eq(st[4].expect.kind, EXPECT_OK);
+	ck_assert_uint_eq(st[4].u.dirty.nr_pages, 5);
+	ck_assert_uint_eq(st[4].u.dirty.pages[0], 3);
+	ck_assert_uint_eq(st[4].u.dirty.pages[1], 7);
+	ck_assert_uint_eq(st[4].u.dirty.pages[2], 0x10);
+	ck_assert_uint_eq(st[4].u.dirty.pages[4], 0x12);
+	/* expect='' is "none dirty"; no expect is no expectation. */
+	ck_assert_int_eq(st[5].expect.kind, EXPECT_OK);
+	ck_assert_uint_eq(st[5].u.dirty.nr_pages, 0);
+	ck_assert_int_eq(st[6].expect.kind, EXPECT_NONE);
+	ck_assert_int_eq(st[7].kind, STEP_DIRTY_LOG_CLEAR);
+	ck_assert_uint_eq(st[7].u.dirty.first, 2);
+	ck_assert_uint_eq(st[7].u.dirty.count, 3);
+	ck_assert_int_eq(st[8].kind, STEP_HOST_INVALIDATE);
+	ck_assert_int_eq(st[8].u.host.change, HOST_READONLY);
+	ck_assert_uint_eq(st[8].u.host.size, 0x200000);
+	ck_assert_int_eq(st[9].kind, STEP_HOST_AGE);
+	ck_assert(st[9].u.host.test_only);
+	/* The group: a header, then each thread's accesses on its vCPU, in file order. */
+	ck_assert_int_eq(st[10].kind, STEP_THREADS);
+	ck_assert_uint_eq(st[10].u.threads.nr_steps, 3);
+	ck_assert_int_eq(st[11].kind, STEP_ACCESS);
+	ck_assert_uint_eq(st[11].vcpu, 3);
+	ck_assert_int_eq(st[12].u.access.kind, ACCESS_WRITE);
+	ck_assert_uint_eq(st[12].vcpu, 3);
+	ck_assert_int_eq(st[13].u.access.kind, ACCESS_FETCH);
+	ck_assert_uint_eq(st[13].vcpu, 0);
+	ck_assert_int_eq(st[14].kind, STEP_MEMSLOT_DELETE);
+	scenario_free(s);
+	captured_free(&c);
+}
+END_TEST
+
+#define VM2 "<vm maxphyaddr='36'><memslot id='0' base='0' size='4M'/>\n" \
+	    "<memslot id='1' base='0x800000' size='64K' flags='dirty-log'/></vm>\n"
+#define HEAD2 "<scenario name='x'>\n" VM2 PT CPU "<vcpu id='1' paging='4-level' page-tables='t'/>\n<steps>\n"
+
+/* Each rule of check_layout.c and of threads, at the line of the step that breaks it. */
+START_TEST(test_vm_step_messages)
+{
+	assert_rejected(HEAD2 "<memslot-delete id='1'/>\n<get-dirty-log slot='1'/></steps></scenario>",
+			"t.xml:9: error: unknown memslot 1 (expected the id of a memslot that exists "
+			"at this step)");
+	assert_rejected(HEAD2 "<memslot-create id='2' base='0x80f000' size='8K'/></steps></scenario>",
+			"t.xml:8: error: memslot 2 [0x80f000, 0x811000) overlaps memslot 1 "
+			"[0x800000, 0x810000) of line 3 (expected disjoint memslots)");
+	/* After a delete the range is free again, and the id too. */
+	assert_rejected(HEAD2 "<memslot-delete id='1'/>\n<memslot-create id='1' base='0x80f000' size='8K'/>\n"
+			"<memslot-move id='1' base='0x3ff000'/></steps></scenario>",
+			"t.xml:10: error: memslot 1 [0x3ff000, 0x401000) overlaps memslot 0 "
+			"[0x0, 0x400000) of line 2 (expected disjoint memslots)");
+	assert_rejected(HEAD2 "<memslot-flags id='1' flags='dirty-log readonly'/></steps></scenario>",
+			"t.xml:8: error: memslot-flags would set readonly on memslot 1 (expected only "
+			"dirty-log to change; delete and re-create the slot instead)");
+	assert_rejected(HEAD2 "<clear-dirty-log slot='0' first='0' count='1'/></steps></scenario>",
+			"t.xml:8: error: memslot 0 does not log dirty pages at this step (expected "
+			"flags=\"dirty-log\" on it, or a <memslot-flags> before)");
+	assert_rejected(HEAD2 "<get-dirty-log slot='1' expect='0 16'/></steps></scenario>",
+			"t.xml:8: error: expected dirty page 16 is beyond memslot 1, which has 16 pages "
+			"(expected pages 0..15)");
+	assert_rejected(HEAD2 "<get-dirty-log slot='1' expect='0 9-8'/></steps></scenario>",
+			"t.xml:8: error: expect=: the range 9-8 runs backwards (expected FIRST-LAST "
+			"with FIRST <= LAST)");
+	assert_rejected(HEAD2 "<host-change gpa='0x810000' size='4K' change='remap'/></steps></scenario>",
+			"t.xml:8: error: host-change gpa 0x810000 is outside every memslot (expected "
+			"guest memory: an address inside a <memslot>)");
+	assert_rejected(HEAD2 "<threads><thread vcpu='0'><invlpg va='0x400000'/></thread></threads>"
+			"</steps></scenario>",
+			"t.xml:8: error: <invlpg> in a <thread>: threads hold only accesses (expected "
+			"read, write or fetch; put other steps before or after <threads>)");
+	assert_rejected(HEAD2 "<threads><thread vcpu='0'><write va='0x400000' value='1'/></thread>\n"
+			"<thread vcpu='1'><write va='0x400800' value='2'/></thread></threads>"
+			"</steps></scenario>",
+			"t.xml:9: error: this write of va 0x400800 on vcpu 1 races with the write of the "
+			"same page on vcpu 0 at line 8 (expected threads to write only pages no other "
+			"thread touches: results must not depend on the interleaving)");
+	/* Paging off, the va is the gpa: MMIO is fine, a hole is not. */
+	assert_rejected("<scenario name='x'>\n<vm><memslot id='0' base='0' size='4M'/>\n"
+			"<mmio base='0x800000' size='8'/></vm>\n<vcpu id='0' paging='off'/>\n<steps>\n"
+			"<read va='0x800000'/>\n<read va='0x800008'/></steps></scenario>",
+			"t.xml:7: error: with paging off, va 0x800008 is outside every memslot "
+			"(expected guest memory: an address inside a <memslot>)");
+}
+END_TEST
+
 /* The CPL and the paging mode are followed through <set> steps. */
 START_TEST(test_steps_follow_set)
 {
@@ -619,8 +763,10 @@ static Suite *loader_suite(void)
 	tcase_add_test(valid, test_load_fills_structs);
 	tcase_add_test(valid, test_load_fills_steps);
 	tcase_add_test(valid, test_vcpu_paging_modes);
+	tcase_add_test(valid, test_load_fills_vm_steps);
 	tcase_add_test(invalid, test_semantic_messages);
 	tcase_add_test(invalid, test_steps_follow_set);
+	tcase_add_test(invalid, test_vm_step_messages);
 	tcase_add_test(invalid, test_all_schema_errors);
 	tcase_add_test(invalid, test_message_cap);
 	tcase_add_test(safety, test_doctype_rejected);
