@@ -74,5 +74,20 @@ expect_grep 'mismatches="0"' "$tmp/result.xml" "the XML result counts mismatches
 expect_exit 1 "run --xml with a mismatch" "$mmulab" run --xml "$tmp/wrong.xml"
 expect_grep 'met="false"' "$tmp/out" "the XML result marks the mismatch"
 
+# Dirty logs: a wrong expected page list is a mismatch at its line, with
+# both lists; the XML result carries the log as a page list.
+sed 's/<get-dirty-log slot="1" expect="1 3"\/>/<get-dirty-log slot="1" expect="1-3"\/>/' \
+	scenarios/dirty-log.xml > "$tmp/dirty.xml"
+line=$(grep -n 'expect="1-3"' "$tmp/dirty.xml" | cut -d: -f1)
+expect_exit 1 "a wrong dirty log" "$mmulab" run "$tmp/dirty.xml"
+expect_grep "dirty.xml:$line: mismatch: get-dirty-log slot 1: expected dirty 1-3, got dirty 1 3" \
+	"$tmp/err" "a dirty-log mismatch names FILE:LINE and both page lists"
+expect_exit 0 "run --xml with dirty logs" "$mmulab" run --xml scenarios/dirty-log.xml
+expect_grep 'kind="get-dirty-log" slot="0"' "$tmp/out" "the XML names the slot"
+expect_grep '<result outcome="ok" dirty="1-4" pages="256"/>' "$tmp/out" "the XML result holds the log"
+expect_grep '<expect outcome="ok" dirty="" met="true"/>' "$tmp/out" "an empty expected log"
+expect_exit 0 "run a threads group" "$mmulab" run scenarios/threads-shared-tables.xml
+expect_grep "threads   8 accesses" "$tmp/out" "the group is shown with its size"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
