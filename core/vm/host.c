@@ -388,8 +388,24 @@ void vm_slot_free(struct memslot *s)
 	plat_free(s);
 }
 
+/* frame_map_for_each callback: poison one resident host page of the slot. */
+static void poison_resident(void *opaque, uint64_t hpn, uint64_t value)
+{
+	(void)hpn;
+	if (value != PLAT_NO_FRAME)
+		poison_page(opaque, value & ~FRAME_FLAGS);
+}
+
+void vm_slot_retire(struct vm *vm, struct memslot *s)
+{
+	frame_map_for_each(&s->frames, poison_resident, s);
+	s->retired_next = vm->retired;
+	vm->retired = s;
+}
+
 void vm_quarantine_free(struct vm *vm)
 {
+	struct memslot *s, *next_slot;
 	struct vm_quarantined *q, *next;
 
 	for (q = vm->quarantine; q; q = next) {
@@ -401,4 +417,9 @@ void vm_quarantine_free(struct vm *vm)
 		plat_free(q);
 	}
 	vm->quarantine = NULL;
+	for (s = vm->retired; s; s = next_slot) {
+		next_slot = s->retired_next;
+		vm_slot_free(s);
+	}
+	vm->retired = NULL;
 }

@@ -32,6 +32,7 @@ struct memslot {
 	struct frame_map frames; /* host page -> frame; lock-free reads, writes under vm->mem_lock */
 	uint64_t *dirty_bitmap; /* 1 bit per page while MEMSLOT_DIRTY_LOG; atomic or */
 	struct vm_swapped *swapped; /* contents of reclaimed host pages; under vm->mem_lock */
+	struct memslot *retired_next; /* next deleted slot kept until vm_destroy (vm->retired) */
 };
 
 /* A host page the VM no longer uses, poisoned and kept until vm_destroy. */
@@ -63,6 +64,7 @@ struct vm {
 	unsigned nr_mmio;
 	struct mmio_regs *mmio_regs;            /* the device's registers (mmio.h); under mem_lock */
 	struct vm_quarantined *quarantine;      /* host pages replaced by host changes; under mem_lock */
+	struct memslot *retired;                /* deleted memslots, their frames poisoned; kept to vm_destroy */
 	void (*flush)(void *opaque);            /* the executor's TLB flush (vm_attach_mmu); fixed */
 	void *flush_opaque;                     /* its argument */
 };

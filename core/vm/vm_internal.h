@@ -33,6 +33,12 @@ int vm_page_frame(struct vm *vm, struct memslot *s, uint64_t gfn, bool write, hp
 
 /* Free a memslot's frames, reclaimed contents, tables and bitmap, then the slot. */
 void vm_slot_free(struct memslot *s);
+/*
+ * A deleted slot: poison its frames and keep them until vm_destroy, so a
+ * backend that forgot a flush reads poison (a wrong, visible answer)
+ * through a stale TLB entry rather than freed memory.
+ */
+void vm_slot_retire(struct vm *vm, struct memslot *s);
 
 /* The bytes of one frame. */
 static inline uint8_t *vm_frame_bytes(hpa_t frame)

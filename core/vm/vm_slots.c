@@ -147,7 +147,7 @@ int vm_memslot_delete(struct vm *vm, uint32_t id)
 			return ret;
 	}
 	unlink_slot(vm, slot);
-	vm_slot_free(slot);
+	vm_slot_retire(vm, slot);
 	return 0;
 }
 

@@ -37,7 +37,24 @@ START_TEST(create_refuses_overlaps_ids_and_misaligned_backing)
 }
 END_TEST
 
-START_TEST(delete_frees_and_move_keeps_contents)
+/* A deleted slot's frames stay allocated, poisoned, until the VM goes: a stale TLB entry reads 0xdb. */
+START_TEST(a_deleted_slot_is_poisoned_not_freed)
+{
+	struct vm *vm = vm_create(&feat);
+	hpa_t hpa;
+	bool writable;
+
+	ck_assert_int_eq(vm_memslot_create(vm, 0, 0x100000, 0x10000, 0, MMU_LEVEL_4K), 0);
+	ck_assert_int_eq(vm_write_value(vm, 0x100010, 8, 0x1234), 0);
+	ck_assert_int_eq(vm_gfn_to_hpa(vm, 0x100, false, &hpa, &writable), 0);
+	ck_assert_uint_eq(*(uint64_t *)((char *)plat_frame_map(hpa) + 0x10), 0x1234);
+	ck_assert_int_eq(vm_memslot_delete(vm, 0), 0);
+	ck_assert_uint_eq(*(uint64_t *)((char *)plat_frame_map(hpa) + 0x10), 0xdbdbdbdbdbdbdbdbULL);
+	vm_destroy(vm);
+}
+END_TEST
+
+START_TEST(delete_drops_and_move_keeps_contents)
 {
 	struct vm *vm = vm_create(&feat);
 	uint64_t v = 1;
@@ -254,7 +271,8 @@ static Suite *vm_slots_suite(void)
 	TCase *mmu = tcase_create("with an MMU");
 
 	tcase_add_test(tc, create_refuses_overlaps_ids_and_misaligned_backing);
-	tcase_add_test(tc, delete_frees_and_move_keeps_contents);
+	tcase_add_test(tc, delete_drops_and_move_keeps_contents);
+	tcase_add_test(tc, a_deleted_slot_is_poisoned_not_freed);
 	tcase_add_test(tc, only_dirty_logging_may_change);
 	tcase_add_test(dirty, the_log_holds_guest_writes_only);
 	tcase_add_test(dirty, clear_forgets_a_range_and_get_needs_logging);
