@@ -37,6 +37,30 @@ static void count_zapped(const struct spte_format *f, uint64_t spte, int level,
 }
 
 /*
+ * A dirty leaf going away takes its D bit with it.  With D-bit logging
+ * (start_logging cleared every D bit, so each one set since is a logged
+ * write) the bits are harvested late (PML would have logged the write when it
+ * happened), so log the leaf's pages now or a zap between the write and
+ * the next get-dirty-log would lose them.  mmu_mark_page_dirty ignores
+ * slots that do not log.
+ */
+static void log_if_dirty(struct mmu_vm *vm, uint64_t gfn, int level, uint64_t spte)
+{
+	const struct spte_format *f = &vm->spte_fmt;
+	struct mmu_memslot *slot;
+	uint64_t i;
+
+	/* With write protection every logged write was logged by its fault. */
+	if (vm->cfg.dirty_mode != MMU_DIRTY_DBIT || !spte_is_leaf(f, spte, level) ||
+	    !spte_is_dirty(f, spte))
+		return;
+	slot = mmu_find_memslot(vm, gfn);
+	for (i = 0; slot && i < tdp_level_pages(level); i++)
+		if (gfn + i < slot->base_gfn + slot->npages)
+			mmu_mark_page_dirty(vm, slot, gfn + i);
+}
+
+/*
  * Free an unlinked table and everything below it.  Nothing else can reach
  * it any more (see the top of the file), so plain reads suffice.
  */
@@ -51,6 +75,7 @@ static void free_subtree(struct mmu_vm *vm, struct mmu_page *sp, struct tdp_zap_
 
 		if (!spte_is_mmu_present(spte))
 			continue;
+		log_if_dirty(vm, sp->gfn + i * tdp_level_pages(level), level, spte);
 		count_zapped(f, spte, level, c);
 		if (!spte_is_leaf(f, spte, level))
 			free_subtree(vm, mmu_page_of(spte_addr(f, spte, level)), c);
@@ -79,6 +104,7 @@ retry:
 		if (!tdp_iter_set(&it, 0))
 			goto retry;
 		mmu_trace(vm, TRACE_SPTE_SET, UINT32_MAX, it.gfn, it.level, old, 0);
+		log_if_dirty(vm, it.gfn, it.level, old);
 		count_zapped(f, old, it.level, c);
 		if (!spte_is_leaf(f, old, it.level))
 			free_subtree(vm, mmu_page_of(spte_addr(f, old, it.level)), c);
