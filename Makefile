@@ -5,7 +5,7 @@
 #                   compare it across the backends side by side
 #   make check      every test: freestanding check, unit tests (Check),
 #                   scenarios, bad scenarios, the backend comparison over
-#                   every scenario and GEN_SEEDS random ones, CLI, a bench
+#                   every scenario and GEN_SEEDS random ones (1000), CLI, a bench
 #                   smoke run, the kernel module build
 #   make gen-long   the random comparison over GEN_LONG_SEEDS seeds
 #   make bench      `mmulab bench` (figures, not a test)
@@ -99,7 +99,7 @@ check-scenarios: $(MMULAB)
 check-compare: $(MMULAB)
 	@$(MMULAB) compare scenarios/*.xml
 
-GEN_SEEDS ?= 300
+GEN_SEEDS ?= 1000
 GEN_LONG_SEEDS ?= 2000
 check-gen: $(MMULAB)
 	@sh tools/run-gen.sh $(MMULAB) 1 $(GEN_SEEDS)
