@@ -273,7 +273,7 @@ void mmu_free_all_roots(struct mmu_vm *vm);
 
 /* Tops up the vCPU's caches, counts, and calls the backend.  0 or MMU_E*. */
 int mmu_page_fault(struct mmu_vcpu *v, struct mmu_fault *f);
-/* Fill the vCPU's caches for one fault of a `root_level` table (outside the lock). */
+/* Fill the vCPU's caches for one fault, whatever it needs (outside the lock). */
 int mmu_topup_caches(struct mmu_vcpu *v);
 
 /* ---- memslots (memslot.c) ------------------------------------------------------------- */
