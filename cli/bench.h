@@ -41,7 +41,7 @@ struct dirty_result {
 /* Dirty logging on `bytes` mapped with 2M pages, with or without eager splitting. */
 struct dirty_result bench_dirty_log(const struct target *t, uint64_t bytes, bool eager);
 
-/* Zap a populated 4K-mapped slot of `bytes` (memslot delete): ns. */
+/* Zap every SPTE of a 4K-populated slot of `bytes` (tables freed, one flush): ns. */
 uint64_t bench_zap(const struct target *t, uint64_t bytes, int *failed);
 
 #endif

@@ -47,7 +47,7 @@ static const struct figure figures[] = {
 	  false },
 	{ FIG_DIRTY_EAGER_WRITE, "dirty logging (2M-mapped)", "first write to every page, eager",
 	  "ms", 0, false },
-	{ FIG_ZAP, "zap", "memslot delete of a 4K-mapped slot", "ms", 0, false },
+	{ FIG_ZAP, "zap", "zap all SPTEs of a 4K-mapped slot", "ms", 0, false },
 };
 
 static int64_t per_sec_x100(uint64_t count, uint64_t ns)

@@ -110,7 +110,7 @@ static int measure(struct bench_run *run)
 		f->dirty_lazy = bench_dirty_log(t, run->bytes, false);
 		bench_progress(run, t->name, "dirty logging with eager splitting");
 		f->dirty_eager = bench_dirty_log(t, run->bytes, true);
-		bench_progress(run, t->name, "zap (memslot delete)");
+		bench_progress(run, t->name, "zap all");
 		f->zap_ns = bench_zap(t, run->bytes, &failed);
 		failed = failed || f->pop4k.failed || f->pop2m.failed || f->dirty_lazy.failed ||
 			 f->dirty_eager.failed;
