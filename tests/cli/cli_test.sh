@@ -89,5 +89,32 @@ expect_grep '<expect outcome="ok" dirty="" met="true"/>' "$tmp/out" "an empty ex
 expect_exit 0 "run a threads group" "$mmulab" run scenarios/threads-shared-tables.xml
 expect_grep "threads   8 accesses" "$tmp/out" "the group is shown with its size"
 
+# Backends: run on sim, compare across targets, gen, bench.
+expect_exit 0 "run on the TDP backend (NPT) under sim" "$mmulab" run --backend tdp --format npt scenarios/demo.xml
+expect_grep "(sim," "$tmp/out" "run names the sim executor"
+expect_exit 2 "a backend on ref" "$mmulab" run --hw ref --backend tdp scenarios/demo.xml
+expect_exit 2 "an unknown format" "$mmulab" run --backend tdp --format nosuch scenarios/demo.xml
+expect_exit 0 "run --mmu-trace" "$mmulab" run --mmu-trace scenarios/demo.xml
+expect_grep "spte_set" "$tmp/out" "the MMU trace shows SPTE changes"
+expect_exit 0 "compare the demo" "$mmulab" compare scenarios/demo.xml
+expect_grep "pages allocated L4" "$tmp/out" "compare prints the cost table"
+expect_exit 2 "compare an unknown target" "$mmulab" compare --targets tdp-nosuch scenarios/demo.xml
+expect_exit 2 "compare +dbit without A/D" "$mmulab" compare --targets tdp-ept-noad+dbit scenarios/demo.xml
+expect_exit 2 "compare a bad scenario" "$mmulab" compare scenarios/bad/doctype.xml
+expect_exit 1 "compare a failed expectation" "$mmulab" compare "$tmp/wrong.xml"
+expect_grep "mismatch on tdp-ept" "$tmp/err" "compare names the target that failed"
+expect_exit 0 "compare --xml" "$mmulab" compare --xml scenarios/demo.xml
+expect_grep 'identical="true"' "$tmp/out" "the XML comparison says identical"
+expect_exit 2 "compare --xml with two files" "$mmulab" compare --xml scenarios/demo.xml scenarios/pae.xml
+"$mmulab" gen --seed 42 > "$tmp/g1.xml"
+"$mmulab" gen --seed 42 > "$tmp/g2.xml"
+"$mmulab" gen --seed 43 > "$tmp/g3.xml"
+expect_exit 0 "gen: one seed, one scenario" cmp -s "$tmp/g1.xml" "$tmp/g2.xml"
+expect_exit 1 "gen: another seed, another scenario" cmp -s "$tmp/g1.xml" "$tmp/g3.xml"
+expect_exit 0 "gen output validates" "$mmulab" validate "$tmp/g1.xml"
+expect_exit 2 "gen --seed junk" "$mmulab" gen --seed junk
+expect_exit 2 "bench --size too small" "$mmulab" bench --size 4K
+expect_exit 2 "bench a target with no backend" "$mmulab" bench --targets ref
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
