@@ -129,6 +129,8 @@ void tdp_put_root(struct mmu_vm *vm, hpa_t root);
 int tdp_page_fault(struct mmu_vcpu *v, struct mmu_fault *f);
 bool tdp_zap_gfn_range(struct mmu_vm *vm, uint64_t start, uint64_t end);
 bool tdp_wrprot_gfn_range(struct mmu_vm *vm, uint64_t start, uint64_t end);
+/* Log (mmu_mark_page_dirty) the pages of a leaf at gfn, clipped to the slot. */
+void tdp_log_leaf(struct mmu_vm *vm, struct mmu_memslot *slot, uint64_t gfn, int level);
 bool tdp_clear_dirty_gfn_range(struct mmu_vm *vm, struct mmu_memslot *slot,
 			       uint64_t start, uint64_t end);
 int tdp_split_huge_pages(struct mmu_vm *vm, uint64_t start, uint64_t end, int target_level);

@@ -48,16 +48,14 @@ static void log_if_dirty(struct mmu_vm *vm, uint64_t gfn, int level, uint64_t sp
 {
 	const struct spte_format *f = &vm->spte_fmt;
 	struct mmu_memslot *slot;
-	uint64_t i;
 
 	/* With write protection every logged write was logged by its fault. */
 	if (vm->cfg.dirty_mode != MMU_DIRTY_DBIT || !spte_is_leaf(f, spte, level) ||
 	    !spte_is_dirty(f, spte))
 		return;
 	slot = mmu_find_memslot(vm, gfn);
-	for (i = 0; slot && i < tdp_level_pages(level); i++)
-		if (gfn + i < slot->base_gfn + slot->npages)
-			mmu_mark_page_dirty(vm, slot, gfn + i);
+	if (slot)
+		tdp_log_leaf(vm, slot, gfn, level);
 }
 
 /*
