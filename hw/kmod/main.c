@@ -1,9 +1,10 @@
 /*
  * hw/kmod/main.c — the mmulab module's load and unload.
  *
- * Today loading only proves that core/, compiled as kernel code, works:
- * it runs the guest walker's self-test and refuses to load if it fails.
- * /dev/mmulab and the SVM/VMX executors come later.
+ * Loading proves that core/, compiled as kernel code, works: it runs the
+ * guest walker's self-test, then the device's (a TDP VM driven through the
+ * functions the ioctls call), refuses to load if either fails, and
+ * registers /dev/mmulab.  The SVM/VMX world switch comes later.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -14,6 +15,8 @@
 
 #include "core/errors.h"
 #include "core/x86/selftest.h"
+#include "hw/kmod/dev.h"
+#include "hw/kmod/vmctl_selftest.h"
 
 static int __init mmulab_init(void)
 {
@@ -32,11 +35,18 @@ static int __init mmulab_init(void)
 		return -EINVAL;
 	}
 	pr_info("x86 walker self-test passed\n");
-	return 0;
+	/* vmctl_selftest logs its own PASS/FAIL line and each failed check. */
+	if (vmctl_selftest() > 0) {
+		pr_err("not loading: the device self-test failed\n");
+		return -EINVAL;
+	}
+	return mmulab_dev_register();
 }
 
+/* Every open file holds a module reference, so every VM was freed by its release. */
 static void __exit mmulab_exit(void)
 {
+	mmulab_dev_unregister();
 	pr_info("unloaded\n");
 }
 
@@ -44,4 +54,4 @@ module_init(mmulab_init);
 module_exit(mmulab_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("mmulab: x86 MMU virtualization lab (core self-test)");
+MODULE_DESCRIPTION("mmulab: x86 MMU virtualization lab (/dev/mmulab)");
