@@ -15,6 +15,7 @@
 
 #include "core/errors.h"
 #include "core/x86/selftest.h"
+#include "hw/kmod/svm/svm.h"
 #include "hw/kmod/dev.h"
 #include "hw/kmod/vmctl_selftest.h"
 
@@ -35,6 +36,7 @@ static int __init mmulab_init(void)
 		return -EINVAL;
 	}
 	pr_info("x86 walker self-test passed\n");
+	svm_selftest();
 	/* vmctl_selftest logs its own PASS/FAIL line and each failed check. */
 	if (vmctl_selftest() > 0) {
 		pr_err("not loading: the device self-test failed\n");

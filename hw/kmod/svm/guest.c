@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hw/kmod/svm/guest.c — placing the access-interpreter guest (guest.h has
+ * the memory layout, guest_code.S the code) and talking to it through
+ * its mailbox.  Everything is written with vm_write_gpa, the host's view
+ * of guest memory, so it needs no mapping in the MMU.
+ */
+#include "core/errors.h"
+#include "core/vm/vm.h"
+#include "hw/kmod/svm/guest.h"
+
+extern const u8 mmulab_svm_guest_code[];
+extern const u8 mmulab_svm_guest_code_end[];
+
+#define PTE_P		0x1ULL
+#define PTE_W		0x2ULL
+#define PTE_PS		0x80ULL
+#define GUEST_4K		0x1000ULL
+#define GUEST_4G		0x100000000ULL
+
+/* Long-mode descriptors: 64-bit code (L=1, P, S, type 0xb), flat data. */
+#define GDT_CODE64	0x00af9b000000ffffULL
+#define GDT_DATA	0x00cf93000000ffffULL
+
+int svm_guest_place(struct vm *vm, u64 base, struct svm_guest *g)
+{
+	size_t code_len = mmulab_svm_guest_code_end - mmulab_svm_guest_code;
+	static const u64 gdt[3] = { 0, GDT_CODE64, GDT_DATA };
+	unsigned int i, j;
+	int ret;
+
+	if ((base & (GUEST_4K - 1)) || base + SVM_GUEST_SIZE > GUEST_4G || code_len > SVM_GUEST_CODE_MAX)
+		return MMU_EINVAL;
+
+	/* gva == gpa over the first 4 GiB: PML4[0] -> PDPT[0..3] -> 2 MiB leaves. */
+	ret = vm_write_value(vm, base + SVM_GUEST_PML4, 8, (base + SVM_GUEST_PDPT) | PTE_P | PTE_W);
+	for (i = 0; i < SVM_GUEST_NR_PD && !ret; i++) {
+		u64 pd = base + SVM_GUEST_PD + i * GUEST_4K;
+
+		ret = vm_write_value(vm, base + SVM_GUEST_PDPT + i * 8, 8, pd | PTE_P | PTE_W);
+		for (j = 0; j < 512 && !ret; j++)
+			ret = vm_write_value(vm, pd + j * 8, 8,
+					     ((u64)i << 30 | (u64)j << 21) | PTE_P | PTE_W | PTE_PS);
+	}
+	if (!ret)
+		ret = vm_write_gpa(vm, base + SVM_GUEST_GDT, gdt, sizeof(gdt));
+	if (!ret)
+		ret = vm_write_gpa(vm, base + SVM_GUEST_CODE, mmulab_svm_guest_code, code_len);
+	if (!ret)
+		ret = vm_write_value(vm, base + SVM_GUEST_MBOX + MBOX_MAGIC, 4, SVM_MBOX_MAGIC);
+	if (ret)
+		return ret;
+
+	g->base = base;
+	g->cr3 = base + SVM_GUEST_PML4;
+	g->rip = base + SVM_GUEST_CODE;
+	g->rsp = base + SVM_GUEST_STACK_TOP;
+	g->mbox = base + SVM_GUEST_MBOX;
+	g->gdt = base + SVM_GUEST_GDT;
+	g->gdt_limit = sizeof(gdt) - 1;
+	return 0;
+}
+
+int svm_guest_load_batch(struct vm *vm, const struct svm_guest *g,
+			 const struct svm_guest_cmd *cmds, unsigned int n)
+{
+	u64 mbox = g->mbox;
+	unsigned int i;
+	int ret = 0;
+
+	if (n > SVM_MBOX_MAX_CMDS)
+		return MMU_EINVAL;
+	for (i = 0; i < n && !ret; i++) {
+		u64 c = mbox + MBOX_CMDS + (u64)i * CMD_SIZEOF;
+
+		ret = vm_write_value(vm, c + CMD_OP, 4, cmds[i].op);
+		if (!ret)
+			ret = vm_write_value(vm, c + CMD_BYTES, 4, cmds[i].bytes);
+		if (!ret)
+			ret = vm_write_value(vm, c + CMD_ADDR, 8, cmds[i].addr);
+		if (!ret)
+			ret = vm_write_value(vm, c + CMD_VALUE, 8, cmds[i].value);
+		if (!ret)
+			ret = vm_write_value(vm, c + CMD_STATUS, 4, SVM_ST_NONE);
+	}
+	if (!ret)
+		ret = vm_write_value(vm, mbox + MBOX_DONE, 4, 0);
+	if (!ret)
+		ret = vm_write_value(vm, mbox + MBOX_COUNT, 4, n);
+	return ret;
+}
+
+int svm_guest_read_batch(struct vm *vm, const struct svm_guest *g,
+			 struct svm_guest_cmd *cmds, unsigned int n, unsigned int *done)
+{
+	u64 mbox = g->mbox, v;
+	unsigned int i;
+	int ret;
+
+	ret = vm_read_value(vm, mbox + MBOX_DONE, 4, &v);
+	if (ret)
+		return ret;
+	*done = v;
+	for (i = 0; i < n && !ret; i++) {
+		u64 c = mbox + MBOX_CMDS + (u64)i * CMD_SIZEOF;
+
+		ret = vm_read_value(vm, c + CMD_VALUE, 8, &v);
+		if (ret)
+			break;
+		cmds[i].value = v;
+		ret = vm_read_value(vm, c + CMD_STATUS, 4, &v);
+		cmds[i].status = v;
+	}
+	return ret;
+}

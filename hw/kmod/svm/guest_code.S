@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hw/kmod/svm/guest_code.S — the guest's code, assembled into the module
+ * as data (it runs only in the guest, copied to base + SVM_GUEST_CODE).
+ * Position independent: it uses no absolute address of its own.
+ *
+ * In: %rdi = the mailbox (gva).  For each command: read or write 1, 2, 4
+ * or 8 bytes at CMD_ADDR, store the value read in CMD_VALUE, set
+ * CMD_STATUS, bump MBOX_DONE.  Then VMMCALL; when the host resumes it
+ * (after the VMMCALL) the next batch starts from the top.
+ */
+#include "hw/kmod/svm/guest.h"
+
+	.section .rodata, "a"
+	.balign 16
+	.globl mmulab_svm_guest_code
+mmulab_svm_guest_code:
+	.code64
+.Lbatch:
+	movl	MBOX_COUNT(%rdi), %ecx
+	leaq	MBOX_CMDS(%rdi), %rsi
+	xorl	%edx, %edx
+	movl	%edx, MBOX_DONE(%rdi)
+.Lnext:
+	cmpl	%ecx, %edx
+	jae	.Ldone
+	movl	CMD_OP(%rsi), %eax
+	movl	CMD_BYTES(%rsi), %r8d
+	movq	CMD_ADDR(%rsi), %r9
+	cmpl	$SVM_OP_READ, %eax
+	je	.Lread
+	cmpl	$SVM_OP_WRITE, %eax
+	je	.Lwrite
+	movl	$SVM_ST_BAD_OP, %r10d
+	jmp	.Lstatus
+
+.Lread:
+	cmpl	$1, %r8d
+	jne	1f
+	movzbl	(%r9), %eax
+	jmp	.Lstore
+1:	cmpl	$2, %r8d
+	jne	2f
+	movzwl	(%r9), %eax
+	jmp	.Lstore
+2:	cmpl	$4, %r8d
+	jne	3f
+	movl	(%r9), %eax
+	jmp	.Lstore
+3:	cmpl	$8, %r8d
+	jne	.Lbadsize
+	movq	(%r9), %rax
+.Lstore:
+	movq	%rax, CMD_VALUE(%rsi)
+	movl	$SVM_ST_OK, %r10d
+	jmp	.Lstatus
+
+.Lwrite:
+	movq	CMD_VALUE(%rsi), %rax
+	cmpl	$1, %r8d
+	jne	1f
+	movb	%al, (%r9)
+	jmp	.Lwok
+1:	cmpl	$2, %r8d
+	jne	2f
+	movw	%ax, (%r9)
+	jmp	.Lwok
+2:	cmpl	$4, %r8d
+	jne	3f
+	movl	%eax, (%r9)
+	jmp	.Lwok
+3:	cmpl	$8, %r8d
+	jne	.Lbadsize
+	movq	%rax, (%r9)
+.Lwok:
+	movl	$SVM_ST_OK, %r10d
+	jmp	.Lstatus
+.Lbadsize:
+	movl	$SVM_ST_BAD_SIZE, %r10d
+
+.Lstatus:
+	movl	%r10d, CMD_STATUS(%rsi)
+	addq	$CMD_SIZEOF, %rsi
+	incl	%edx
+	movl	%edx, MBOX_DONE(%rdi)
+	jmp	.Lnext
+
+.Ldone:
+	vmmcall
+	jmp	.Lbatch
+	.globl mmulab_svm_guest_code_end
+mmulab_svm_guest_code_end:

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hw/kmod/svm/svm.h — AMD SVM with nested paging: detection, per-CPU
+ * enable, a VMCB per vCPU and the run loop that hands #NPF exits to the
+ * MMU (core/mmu) and re-enters the guest.
+ *
+ * Everything that touches EFER.SVME, VM_HSAVE_PA or runs VMRUN happens on
+ * one CPU: callers run it there with work_on_cpu() (svm_selftest does).
+ */
+#ifndef MMULAB_HW_KMOD_SVM_SVM_H
+#define MMULAB_HW_KMOD_SVM_SVM_H
+
+#include <linux/types.h>
+
+#include "hw/kmod/svm/guest.h"
+#include "hw/kmod/svm/svm_regs.h"
+
+struct vcpu;
+struct page;
+
+/* What the CPU offers (svm_probe). */
+struct svm_caps {
+	u32 nr_asids;	/* CPUID 0x8000000A EBX */
+	bool nrips;	/* next_rip is saved on exits (EDX bit 3) */
+};
+
+/*
+ * 0 if SVM with NPT can be used here; else -ENODEV (no SVM, or disabled
+ * by the firmware), -EOPNOTSUPP (no NPT, too few ASIDs, or SME active),
+ * -EBUSY (another hypervisor, e.g. kvm_amd, has EFER.SVME set), with a
+ * message saying what to do.  Checks the CPU it runs on.
+ */
+int svm_probe(struct svm_caps *caps);
+
+/* The per-CPU state: the host save area.  Enable and disable on that CPU. */
+struct svm_cpu {
+	struct page *hsave;
+};
+int svm_cpu_enable(struct svm_cpu *c);
+void svm_cpu_disable(struct svm_cpu *c);
+
+/* One vCPU on SVM: its VMCB, permission maps and the registers VMRUN leaves alone. */
+struct svm_vcpu {
+	struct vcpu *vcpu;		/* core/vm's vCPU: its MMU context is vcpu->mmu */
+	struct svm_caps caps;
+	void *vmcb;			/* one page */
+	struct page *vmcb_page;
+	struct page *iopm;		/* 12 KiB used of 16, all ones */
+	struct page *msrpm;		/* 8 KiB, all ones */
+	struct svm_gprs gprs;
+	bool first_run;			/* TLB_CONTROL = flush on the next VMRUN */
+	bool flush_pending;		/* the MMU asked for a remote flush */
+};
+
+/* Exit counters of svm_vcpu_run (and of the VM's life, if the caller keeps adding). */
+struct svm_run_stats {
+	u64 exits;
+	u64 npf;
+	u64 intr;
+	u64 flushes;	/* VMRUNs with TLB_CONTROL = flush */
+};
+
+int svm_vcpu_init(struct svm_vcpu *sv, const struct svm_caps *caps);
+void svm_vcpu_destroy(struct svm_vcpu *sv);
+/* Set the VMCB's guest state to the guest's entry state (guest.h). */
+void svm_vcpu_reset(struct svm_vcpu *sv, struct vcpu *vcpu, const struct svm_guest *g);
+/* The MMU's flush_remote_tlbs (vm_attach_mmu's `flush`); opaque = the svm_vcpu. */
+void svm_flush_remote(void *opaque);
+/*
+ * Run until the guest's VMMCALL (0), handling #NPF through the MMU; at
+ * most max_exits exits (-E2BIG).  -EIO on VMEXIT_INVALID, SHUTDOWN or an
+ * unexpected exit (the VMCB is printed; call svm_vcpu_reset before
+ * another run), -EFAULT on a fault the MMU cannot fix.
+ */
+int svm_vcpu_run(struct svm_vcpu *sv, u64 max_exits, struct svm_run_stats *st);
+
+/*
+ * The MAXPHYADDR to give a VM so that core/mmu builds nested tables as
+ * deep as the host's paging (NPT walks with the host's depth): 52 on a
+ * 5-level host (> 48 makes mmu_vm_create choose 5 levels), else at most 48.
+ */
+u8 svm_tdp_maxphyaddr(void);
+
+/* The hardware side of one run, for svm_run.c: VMRUN with GIF=0 around it. */
+void svm_enter(struct svm_vcpu *sv);
+/* Print the VMCB's exit information and guest state, prefixed by why. */
+void svm_dump(const struct svm_vcpu *sv, const char *why);
+/* cond_resched(), for svm_run.c (which includes no kernel header). */
+void svm_resched(void);
+
+/*
+ * The self-test's VM and batches (selftest.c), on this CPU with SVM
+ * enabled: 0, or nonzero with why[] saying what failed.  On success why[]
+ * has the counters.
+ */
+int svm_selftest_run(struct svm_vcpu *sv, bool gbpages, char *why, unsigned int len);
+
+/* The module-load self-test: prints "svm selftest PASS|FAIL ...|SKIP ...". */
+void svm_selftest(void);
+
+#endif
