@@ -11,12 +11,21 @@
 
 extern const u8 mmulab_svm_guest_code[];
 extern const u8 mmulab_svm_guest_code_end[];
+extern const u8 mmulab_svm_guest_pf[];
 
 #define PTE_P		0x1ULL
 #define PTE_W		0x2ULL
 #define PTE_PS		0x80ULL
 #define GUEST_4K		0x1000ULL
 #define GUEST_4G		0x100000000ULL
+
+/* A 64-bit interrupt gate (type 0xe, present, DPL 0, IST 0): low and high quadwords. */
+static void idt_gate(u64 handler, u16 sel, u64 gate[2])
+{
+	gate[0] = (handler & 0xffff) | (u64)sel << 16 | 0x8e00ULL << 32 |
+		  ((handler >> 16) & 0xffff) << 48;
+	gate[1] = handler >> 32;
+}
 
 /* Long-mode descriptors: 64-bit code (L=1, P, S, type 0xb), flat data. */
 #define GDT_CODE64	0x00af9b000000ffffULL
@@ -26,6 +35,7 @@ int svm_guest_place(struct vm *vm, u64 base, struct svm_guest *g)
 {
 	size_t code_len = mmulab_svm_guest_code_end - mmulab_svm_guest_code;
 	static const u64 gdt[3] = { 0, GDT_CODE64, GDT_DATA };
+	u64 gate[2];
 	unsigned int i, j;
 	int ret;
 
@@ -46,6 +56,14 @@ int svm_guest_place(struct vm *vm, u64 base, struct svm_guest *g)
 		ret = vm_write_gpa(vm, base + SVM_GUEST_GDT, gdt, sizeof(gdt));
 	if (!ret)
 		ret = vm_write_gpa(vm, base + SVM_GUEST_CODE, mmulab_svm_guest_code, code_len);
+	/* The IDT: not-present gates but for #PF (another exception ends in a triple fault). */
+	for (i = 0; i < SVM_GUEST_IDT_GATES && !ret; i++) {
+		gate[0] = gate[1] = 0;
+		if (i == 14)
+			idt_gate(base + SVM_GUEST_CODE +
+				 (mmulab_svm_guest_pf - mmulab_svm_guest_code), SVM_GUEST_CS, gate);
+		ret = vm_write_gpa(vm, base + SVM_GUEST_IDT + i * 16, gate, sizeof(gate));
+	}
 	if (!ret)
 		ret = vm_write_value(vm, base + SVM_GUEST_MBOX + MBOX_MAGIC, 4, SVM_MBOX_MAGIC);
 	if (ret)
@@ -58,6 +76,8 @@ int svm_guest_place(struct vm *vm, u64 base, struct svm_guest *g)
 	g->mbox = base + SVM_GUEST_MBOX;
 	g->gdt = base + SVM_GUEST_GDT;
 	g->gdt_limit = sizeof(gdt) - 1;
+	g->idt = base + SVM_GUEST_IDT;
+	g->idt_limit = SVM_GUEST_IDT_GATES * 16 - 1;
 	return 0;
 }
 
@@ -82,6 +102,8 @@ int svm_guest_load_batch(struct vm *vm, const struct svm_guest *g,
 			ret = vm_write_value(vm, c + CMD_VALUE, 8, cmds[i].value);
 		if (!ret)
 			ret = vm_write_value(vm, c + CMD_STATUS, 4, SVM_ST_NONE);
+		if (!ret)
+			ret = vm_write_value(vm, c + CMD_PFEC, 4, 0);
 	}
 	if (!ret)
 		ret = vm_write_value(vm, mbox + MBOX_DONE, 4, 0);
@@ -109,7 +131,11 @@ int svm_guest_read_batch(struct vm *vm, const struct svm_guest *g,
 			break;
 		cmds[i].value = v;
 		ret = vm_read_value(vm, c + CMD_STATUS, 4, &v);
+		if (ret)
+			break;
 		cmds[i].status = v;
+		ret = vm_read_value(vm, c + CMD_PFEC, 4, &v);
+		cmds[i].pfec = v;
 	}
 	return ret;
 }

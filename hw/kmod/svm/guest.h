@@ -11,6 +11,7 @@
  *   0x1000  PDPT                    the first 4 GiB, 2 MiB pages,
  *   0x2000  4 PDs (to 0x5fff)        P|W, supervisor
  *   0x6000  GDT (null, code 0x08, data 0x10)
+ *   0x6100  IDT, 32 gates: only #PF (14) is present
  *   0x7000  code (guest.S)
  *   0x8000  stack, 8 KiB, grows down from 0xa000
  *   0xa000  mailbox, 8 KiB (to 0xbfff): header, then commands
@@ -27,6 +28,8 @@
 #define SVM_GUEST_PD		0x2000
 #define SVM_GUEST_NR_PD		4
 #define SVM_GUEST_GDT		0x6000
+#define SVM_GUEST_IDT		0x6100
+#define SVM_GUEST_IDT_GATES	32
 #define SVM_GUEST_CODE		0x7000
 #define SVM_GUEST_CODE_MAX	0x1000
 #define SVM_GUEST_STACK_TOP	0xa000
@@ -45,6 +48,7 @@
 #define CMD_ADDR		8	/* u64: guest virtual address */
 #define CMD_VALUE		16	/* u64: value to write / value read (guest) */
 #define CMD_STATUS		24	/* u32: SVM_ST_* (guest) */
+#define CMD_PFEC		28	/* u32: SVM_ST_PF: the #PF error code (guest) */
 #define CMD_SIZEOF		32
 
 #define SVM_MBOX_MAGIC		0x786f626d	/* "mbox" */
@@ -57,6 +61,7 @@
 #define SVM_ST_OK		1
 #define SVM_ST_BAD_OP		2
 #define SVM_ST_BAD_SIZE		3
+#define SVM_ST_PF		4	/* the access faulted: CMD_VALUE = CR2, CMD_PFEC = error code */
 
 /* Guest selectors (GDT entries 1 and 2). */
 #define SVM_GUEST_CS		0x08
@@ -75,7 +80,7 @@ struct svm_guest_cmd {
 	u64 addr;	/* gva (== gpa below 4 GiB) */
 	u64 value;	/* in for writes, out for reads */
 	u32 status;	/* out: SVM_ST_* */
-	u32 pad;
+	u32 pfec;	/* out: the #PF error code when status is SVM_ST_PF */
 };
 
 /* Where the guest was placed and the registers it starts with. */
@@ -87,6 +92,8 @@ struct svm_guest {
 	u64 mbox;	/* gva == gpa of the mailbox, passed in rdi */
 	u64 gdt;
 	u16 gdt_limit;
+	u64 idt;
+	u16 idt_limit;
 };
 
 /* Write page tables, GDT and code at `base`.  0 or a negative MMU_E* code. */

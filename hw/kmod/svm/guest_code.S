@@ -6,7 +6,9 @@
  *
  * In: %rdi = the mailbox (gva).  For each command: read or write 1, 2, 4
  * or 8 bytes at CMD_ADDR, store the value read in CMD_VALUE, set
- * CMD_STATUS, bump MBOX_DONE.  Then VMMCALL; when the host resumes it
+ * CMD_STATUS, bump MBOX_DONE.  A #PF on the access goes to the guest's own
+ * handler (mmulab_svm_guest_pf, IDT vector 14), which records CR2 and the
+ * error code in the command and resumes with the next command.  Then VMMCALL; when the host resumes it
  * (after the VMMCALL) the next batch starts from the top.
  */
 #include "hw/kmod/svm/guest.h"
@@ -88,5 +90,21 @@ mmulab_svm_guest_code:
 .Ldone:
 	vmmcall
 	jmp	.Lbatch
+
+	/* The faulting access's command is at %rsi; the error code is on the stack. */
+.Lpf_resume:
+	movl	$SVM_ST_PF, %r10d
+	jmp	.Lstatus
+
+	.balign 16
+	.globl mmulab_svm_guest_pf
+mmulab_svm_guest_pf:
+	popq	%r11
+	movl	%r11d, CMD_PFEC(%rsi)
+	movq	%cr2, %rax
+	movq	%rax, CMD_VALUE(%rsi)
+	leaq	.Lpf_resume(%rip), %rax
+	movq	%rax, (%rsp)		/* return to .Lpf_resume, not to the access */
+	iretq
 	.globl mmulab_svm_guest_code_end
 mmulab_svm_guest_code_end:

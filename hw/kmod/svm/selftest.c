@@ -7,7 +7,9 @@
  * The host writes known values with vm_write_gpa; two batches read them
  * back through the guest (one read crosses a page) and write others; the
  * test checks the values the guest stored in its mailbox, guest memory
- * afterwards, and that #NPF exits reached the MMU (PF_TAKEN > 0).  Between
+ * afterwards, and that #NPF exits reached the MMU (PF_TAKEN > 0).  Two
+ * accesses of batch 2 miss the guest's own tables: its #PF handler must
+ * report CR2 and the error code and go on with the next command.  Between
  * the batches every SPTE is zapped: the MMU's flush request must become
  * a TLB flush on the next VMRUN, and batch 2 must fault again.
  *
@@ -34,11 +36,16 @@
 
 struct st_check {
 	struct svm_guest_cmd cmd;
-	u64 expect;	/* reads: the value; writes: ignored */
+	u64 expect;	/* reads: the value; faults: CR2; writes: ignored */
+	u32 status;	/* SVM_ST_OK, or SVM_ST_PF with pfec */
+	u32 pfec;
 };
 
-#define RD(sz, a, v)	{ { SVM_OP_READ, sz, a, 0, 0, 0 }, v }
-#define WR(sz, a, v)	{ { SVM_OP_WRITE, sz, a, v, 0, 0 }, 0 }
+#define RD(sz, a, v)	{ { SVM_OP_READ, sz, a, 0, 0, 0 }, v, SVM_ST_OK, 0 }
+#define WR(sz, a, v)	{ { SVM_OP_WRITE, sz, a, v, 0, 0 }, 0, SVM_ST_OK, 0 }
+/* An access the guest's own tables do not map: its #PF handler reports it. */
+#define PF(op, sz, a, ec) { { op, sz, a, 0, 0, 0 }, a, SVM_ST_PF, ec }
+#define PFEC_W		0x2
 
 static const struct st_check batch1[] = {
 	RD(1, 0x400000, 0x11),
@@ -57,7 +64,9 @@ static const struct st_check batch1[] = {
 
 static const struct st_check batch2[] = {
 	RD(8, 0x500008, 0xcafef00d1234005aULL),
+	PF(SVM_OP_READ, 8, 0x100000000ULL, 0),		/* above the 4 GiB the guest maps */
 	RD(4, 0x7ffffc, 0x55aa55aa),
+	PF(SVM_OP_WRITE, 4, 0x7fff00001000ULL, PFEC_W),
 	WR(8, 0x300000, 0x1122334455667788ULL),
 };
 
@@ -102,9 +111,15 @@ static int st_batch(struct st_ctx *c, const struct st_check *chk, unsigned int n
 	if (done != n)
 		return st_fail(c, "batch %d: guest did %u of %u commands", nr, done, n);
 	for (i = 0; i < n; i++) {
-		if (cmds[i].status != SVM_ST_OK)
-			return st_fail(c, "batch %d cmd %u: status %u", nr, i, cmds[i].status);
-		if (chk[i].cmd.op == SVM_OP_READ && cmds[i].value != chk[i].expect)
+		if (cmds[i].status != chk[i].status)
+			return st_fail(c, "batch %d cmd %u: status %u (cr2/value %#llx, error code %#x), expected %u",
+				       nr, i, cmds[i].status, cmds[i].value, cmds[i].pfec, chk[i].status);
+		if (chk[i].status == SVM_ST_PF && (cmds[i].value != chk[i].expect ||
+						   cmds[i].pfec != chk[i].pfec))
+			return st_fail(c, "batch %d cmd %u: #PF cr2 %#llx error code %#x, expected %#llx %#x",
+				       nr, i, cmds[i].value, cmds[i].pfec, chk[i].expect, chk[i].pfec);
+		if (chk[i].cmd.op == SVM_OP_READ && chk[i].status == SVM_ST_OK &&
+		    cmds[i].value != chk[i].expect)
 			return st_fail(c, "batch %d cmd %u: read %#llx at %#llx, expected %#llx", nr,
 				       i, cmds[i].value, chk[i].cmd.addr, chk[i].expect);
 	}

@@ -202,11 +202,11 @@ void svm_vcpu_reset(struct svm_vcpu *sv, struct vcpu *vcpu, const struct svm_gue
 		 VMCB_MISC1_IOIO_PROT | VMCB_MISC1_MSR_PROT | VMCB_MISC1_SHUTDOWN);
 	vmcb_w32(vmcb, VMCB_INTERCEPT_MISC2, VMCB_MISC2_VMRUN | VMCB_MISC2_VMMCALL);
 	/*
-	 * Diagnostics: the guest has no IDT yet, so #UD, #DF, #GP and #PF
+	 * Diagnostics: the guest's IDT handles only #PF, so #UD, #DF and #GP
 	 * would end in a triple fault; intercepted, they are reported with
-	 * their error code and CR2 instead.
+	 * their error code instead.  #PF is the guest's own (guest_code.S).
 	 */
-	vmcb_w32(vmcb, VMCB_INTERCEPT_EXC, BIT(6) | BIT(8) | BIT(13) | BIT(14));
+	vmcb_w32(vmcb, VMCB_INTERCEPT_EXC, BIT(6) | BIT(8) | BIT(13));
 	vmcb_w64(vmcb, VMCB_IOPM_BASE_PA, page_to_phys(sv->iopm));
 	vmcb_w64(vmcb, VMCB_MSRPM_BASE_PA, page_to_phys(sv->msrpm));
 	vmcb_w32(vmcb, VMCB_ASID, SVM_ASID);
@@ -222,7 +222,7 @@ void svm_vcpu_reset(struct svm_vcpu *sv, struct vcpu *vcpu, const struct svm_gue
 	vmcb_set_seg(vmcb, VMCB_FS, SVM_GUEST_DS, GUEST_DS_ATTR, 0xffffffff, 0);
 	vmcb_set_seg(vmcb, VMCB_GS, SVM_GUEST_DS, GUEST_DS_ATTR, 0xffffffff, 0);
 	vmcb_set_seg(vmcb, VMCB_GDTR, 0, 0, g->gdt_limit, g->gdt);
-	vmcb_set_seg(vmcb, VMCB_IDTR, 0, 0, 0, 0);
+	vmcb_set_seg(vmcb, VMCB_IDTR, 0, 0, g->idt_limit, g->idt);
 	vmcb_set_seg(vmcb, VMCB_LDTR, 0, 0, 0, 0);
 	vmcb_set_seg(vmcb, VMCB_TR, 0, GUEST_TR_ATTR, 0x67, 0);
 	vmcb_w8(vmcb, VMCB_CPL, 0);
