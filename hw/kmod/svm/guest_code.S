@@ -8,8 +8,9 @@
  * or 8 bytes at CMD_ADDR, store the value read in CMD_VALUE, set
  * CMD_STATUS, bump MBOX_DONE.  A #PF on the access goes to the guest's own
  * handler (mmulab_svm_guest_pf, IDT vector 14), which records CR2 and the
- * error code in the command and resumes with the next command.  Then VMMCALL; when the host resumes it
- * (after the VMMCALL) the next batch starts from the top.
+ * error code in the command and resumes with the next command.  Then
+ * VMMCALL; when the host resumes it (after the VMMCALL) the next batch
+ * starts from the top.
  */
 #include "hw/kmod/svm/guest.h"
 
