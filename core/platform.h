@@ -84,6 +84,17 @@ void plat_lock_free(struct plat_lock *lock);
 void plat_lock(struct plat_lock *lock);
 void plat_unlock(struct plat_lock *lock);
 
+/*
+ * A sleeping lock (a kernel mutex): whoever holds it may allocate, which a
+ * plat_lock holder (a spinlock in the kernel) must never do.  Never taken
+ * while a plat_lock or the MMU lock is held.
+ */
+struct plat_mutex;
+struct plat_mutex *plat_mutex_new(void);
+void plat_mutex_free(struct plat_mutex *m);
+void plat_mutex_lock(struct plat_mutex *m);
+void plat_mutex_unlock(struct plat_mutex *m);
+
 struct plat_rwlock *plat_rwlock_new(void);
 void plat_rwlock_free(struct plat_rwlock *lock);
 void plat_read_lock(struct plat_rwlock *lock);

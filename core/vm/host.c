@@ -209,7 +209,7 @@ static int break_cow(struct vm *vm, struct memslot *s, uint64_t hpn)
 	page_gfns(s, hpn, &start, &end);
 	if (vm->mmu)
 		mmu_invalidate_begin(vm->mmu, start, end);
-	plat_lock(vm->mem_lock);
+	plat_mutex_lock(vm->mem_lock);
 	v = frame_map_entry(&s->frames, hpn);
 	if (v == PLAT_NO_FRAME || !(v & FRAME_HOST_RO)) {
 		plat_free(node); /* another thread copied it first */
@@ -230,7 +230,7 @@ static int break_cow(struct vm *vm, struct memslot *s, uint64_t hpn)
 	}
 	quarantine(vm, s, v & ~FRAME_FLAGS, node);
 out:
-	plat_unlock(vm->mem_lock);
+	plat_mutex_unlock(vm->mem_lock);
 	if (vm->mmu)
 		mmu_invalidate_end(vm->mmu);
 	return ret;
@@ -249,9 +249,9 @@ int vm_page_frame(struct vm *vm, struct memslot *s, uint64_t gfn, bool write, hp
 		if (v != PLAT_NO_FRAME) {
 			ret = break_cow(vm, s, hpn);
 		} else {
-			plat_lock(vm->mem_lock);
+			plat_mutex_lock(vm->mem_lock);
 			ret = fault_in(s, hpn);
-			plat_unlock(vm->mem_lock);
+			plat_mutex_unlock(vm->mem_lock);
 		}
 		if (ret)
 			return ret;
@@ -349,7 +349,7 @@ int vm_host_change(struct vm *vm, uint64_t gpa, uint64_t size, enum scn_host_cha
 		return ret;
 	if (vm->mmu)
 		mmu_invalidate_begin(vm->mmu, start, end);
-	plat_lock(vm->mem_lock);
+	plat_mutex_lock(vm->mem_lock);
 	for (gfn = start; gfn < end && !ret;) {
 		struct memslot *s = vm_find_memslot(vm, gfn);
 		uint64_t hpn = (gfn - s->base_gfn) >> s->frames.order;
@@ -360,7 +360,7 @@ int vm_host_change(struct vm *vm, uint64_t gpa, uint64_t size, enum scn_host_cha
 			ret = change_page(vm, s, hpn, v, change);
 		gfn = s->base_gfn + ((hpn + 1) << s->frames.order);
 	}
-	plat_unlock(vm->mem_lock);
+	plat_mutex_unlock(vm->mem_lock);
 	if (vm->mmu)
 		mmu_invalidate_end(vm->mmu);
 	return ret;

@@ -55,11 +55,11 @@ int vm_mmio_read(struct vm *vm, uint64_t gpa, unsigned bytes, uint64_t *val)
 
 	if (ret)
 		return ret;
-	plat_lock(vm->mem_lock);
+	plat_mutex_lock(vm->mem_lock);
 	r = find_reg(vm, gpa - gpa % MMIO_REG_BYTES);
 	if (r)
 		reg = r->value;
-	plat_unlock(vm->mem_lock);
+	plat_mutex_unlock(vm->mem_lock);
 	*val = (reg >> shift) & byte_mask(bytes);
 	return 0;
 }
@@ -73,7 +73,7 @@ int vm_mmio_write(struct vm *vm, uint64_t gpa, unsigned bytes, uint64_t val)
 
 	if (ret)
 		return ret;
-	plat_lock(vm->mem_lock);
+	plat_mutex_lock(vm->mem_lock);
 	if (!vm->mmio_regs)
 		vm->mmio_regs = plat_zalloc(sizeof(*vm->mmio_regs));
 	r = find_reg(vm, gpa - gpa % MMIO_REG_BYTES);
@@ -88,7 +88,7 @@ int vm_mmio_write(struct vm *vm, uint64_t gpa, unsigned bytes, uint64_t val)
 	}
 	if (r)
 		r->value = (r->value & ~mask) | ((val << shift) & mask);
-	plat_unlock(vm->mem_lock);
+	plat_mutex_unlock(vm->mem_lock);
 	return r ? 0 : MMU_ENOMEM;
 }
 

@@ -17,7 +17,7 @@ struct vm *vm_create(const struct x86_cpu_features *feat)
 
 	if (!vm)
 		return NULL;
-	vm->mem_lock = plat_lock_new();
+	vm->mem_lock = plat_mutex_new();
 	if (!vm->mem_lock) {
 		plat_free(vm);
 		return NULL;
@@ -44,7 +44,7 @@ void vm_destroy(struct vm *vm)
 		plat_free(vm->vcpus[i]);
 	vm_quarantine_free(vm);
 	vm_mmio_free(vm);
-	plat_lock_free(vm->mem_lock);
+	plat_mutex_free(vm->mem_lock);
 	plat_free(vm);
 }
 

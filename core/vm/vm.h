@@ -57,7 +57,7 @@ struct vm {
 	struct memslot *slots[VM_MAX_MEMSLOTS]; /* sorted by base_gfn, non-overlapping */
 	unsigned nr_slots;
 	struct vcpu *vcpus[VM_MAX_VCPUS];       /* by id; NULL = no such vCPU */
-	struct plat_lock *mem_lock;             /* serializes frame allocation */
+	struct plat_mutex *mem_lock;            /* serializes frame allocation; may sleep (allocates) */
 	struct guest_mem mem;                   /* this VM's memory, for walkers */
 	struct mmu_vm *mmu;                     /* the MMU (vm_attach_mmu), NULL on ref */
 	const struct scn_mmio *mmio;            /* device ranges (the scenario's) */

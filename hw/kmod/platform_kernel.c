@@ -14,6 +14,7 @@
 #include <linux/io.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -115,6 +116,36 @@ struct plat_lock {
 struct plat_rwlock {
 	rwlock_t rw;		/* KVM's mmu_lock is an rwlock_t too */
 };
+
+struct plat_mutex {
+	struct mutex mutex;	/* may be held across an allocation that sleeps */
+};
+
+struct plat_mutex *plat_mutex_new(void)
+{
+	struct plat_mutex *m = kzalloc(sizeof(*m), GFP_KERNEL);
+
+	if (m)
+		mutex_init(&m->mutex);
+	return m;
+}
+
+void plat_mutex_free(struct plat_mutex *m)
+{
+	if (m)
+		mutex_destroy(&m->mutex);
+	kfree(m);
+}
+
+void plat_mutex_lock(struct plat_mutex *m)
+{
+	mutex_lock(&m->mutex);
+}
+
+void plat_mutex_unlock(struct plat_mutex *m)
+{
+	mutex_unlock(&m->mutex);
+}
 
 struct plat_lock *plat_lock_new(void)
 {

@@ -74,6 +74,40 @@ void plat_unlock(struct plat_lock *lock)
 	pthread_mutex_unlock(&lock->mutex);
 }
 
+/* In user space any lock may be held across an allocation: a mutex like plat_lock. */
+struct plat_mutex {
+	pthread_mutex_t mutex;  /* the lock */
+};
+
+struct plat_mutex *plat_mutex_new(void)
+{
+	struct plat_mutex *m = malloc(sizeof(*m));
+
+	if (m && pthread_mutex_init(&m->mutex, NULL) != 0) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void plat_mutex_free(struct plat_mutex *m)
+{
+	if (!m)
+		return;
+	pthread_mutex_destroy(&m->mutex);
+	free(m);
+}
+
+void plat_mutex_lock(struct plat_mutex *m)
+{
+	pthread_mutex_lock(&m->mutex);
+}
+
+void plat_mutex_unlock(struct plat_mutex *m)
+{
+	pthread_mutex_unlock(&m->mutex);
+}
+
 /* One slot's readers, alone on its cache line. */
 struct rw_slot {
 	_Alignas(CACHE_LINE) uint64_t readers;  /* read locks held through this slot; atomic */
