@@ -11,6 +11,7 @@
 #   make bench      `mmulab bench` (figures, not a test)
 #   make check SAN=1   the same under AddressSanitizer + UBSan (build-san/)
 #   make kmod       hw/kmod/mmulab.ko against installed kernel headers
+#   make check-kmod load the module in Debian's kernel under QEMU and Bochs
 #   make fuzz       run the scenario-loader fuzzer for FUZZ_SECONDS
 #
 # Sources are found by wildcard: a new .c file under core/, backends/, hw/,
@@ -144,6 +145,17 @@ kmod:
 kmod-clean:
 	rm -rf $(KMOD_BUILD)
 
+# Load the module in Debian's kernel booted under emulators (no VT-x/AMD-V
+# needed): QEMU TCG with SVM+NPT, 5- and 4-level paging, and Bochs with
+# VMX+EPT.  Products and logs in build/kmod-boot/; see hw/kmod/README.md.
+# `sh tools/setup.sh check-kmod` installs the packages first.
+check-kmod:
+	@sh tools/kmod-boot/run.sh all
+kmod-boot-qemu:
+	@sh tools/kmod-boot/run.sh qemu
+kmod-boot-bochs:
+	@sh tools/kmod-boot/run.sh bochs
+
 # ---- fuzzing -----------------------------------------------------------------
 
 FUZZ_SECONDS ?= 60
@@ -161,6 +173,7 @@ clean: kmod-clean
 	rm -rf build build-san
 
 .PHONY: all check check-unit check-scenarios check-compare check-gen gen-long check-bench \
-	bench check-cli check-freestanding check-kmod-build kmod kmod-clean fuzz demo clean
+	bench check-cli check-freestanding check-kmod-build kmod kmod-clean check-kmod \
+	kmod-boot-qemu kmod-boot-bochs fuzz demo clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

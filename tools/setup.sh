@@ -16,9 +16,18 @@ target=${1:-all}
 packages="build-essential pkg-config check libxml2-dev libxml2-utils
 	libncurses-dev libgraphviz-dev graphviz"
 case $target in
-check|check-*|kmod|fuzz)
+check|check-*|kmod|kmod-boot-*|fuzz)
 	# The kernel module builds against Debian's headers; the fuzzer needs clang.
 	packages="$packages linux-headers-amd64 clang libclang-rt-14-dev"
+	;;
+esac
+case $target in
+check-kmod|kmod-boot-*)
+	# Booting the module in Debian's kernel under emulators (tools/kmod-boot/):
+	# the kernel image (its headers are above), QEMU (SVM+NPT), Bochs and
+	# its BIOSes (VMX+EPT), busybox for the initramfs, GRUB to boot Bochs.
+	packages="$packages linux-image-amd64 qemu-system-x86 busybox-static cpio xz-utils
+	bochs bochsbios vgabios grub-pc-bin grub-common xorriso mtools"
 	;;
 esac
 

@@ -1,0 +1,50 @@
+#!/bin/sh
+# tools/kmod-boot/make-initramfs.sh KO OUTPUT [with-mmulab] — pack the test
+# initramfs: busybox (static), /init, the module and, with "with-mmulab",
+# build/mmulab, the libraries it loads and the scenarios.
+#
+# The archive is an uncompressed newc cpio: under Bochs every inflate runs
+# on the emulated CPU (GRUB's or the kernel's), and QEMU loads 10 MB of
+# cpio in no time.  build/mmulab links libxml2, which links ICU (30 MB of
+# data), so it goes only where asked for.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+ko=$1
+output=$2
+user=${3:-}
+busybox=/bin/busybox
+[ -f "$ko" ] || die "no module $ko"
+# ldd fails on a static executable, which is what the initramfs needs.
+! ldd "$busybox" >/dev/null 2>&1 ||
+	die "$busybox is not static: apt-get install busybox-static"
+
+tree=$output.d
+rm -rf "$tree"
+mkdir -p "$tree/bin" "$tree/dev"
+cp "$busybox" "$tree/bin/busybox"
+ln -s busybox "$tree/bin/sh"
+cp "$(dirname "$0")/init" "$tree/init"
+chmod 755 "$tree/init"
+# Debug info is most of the .ko's size and nothing reads it in the guest.
+strip --strip-debug -o "$tree/mmulab.ko" "$ko"
+# The console the kernel opens for /init (mknod needs root; without it,
+# /init reopens /dev/console from devtmpfs).
+mknod "$tree/dev/console" c 5 1 2>/dev/null || true
+
+if [ "$user" = with-mmulab ]; then
+	mmulab=$ROOT/build/mmulab
+	[ -x "$mmulab" ] || make -s -C "$ROOT" build/mmulab
+	cp "$mmulab" "$tree/mmulab"
+	# Dynamically linked: copy every library ldd names, and the loader,
+	# to the same paths.
+	for lib in $(ldd "$mmulab" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\).*/\1/p'); do
+		mkdir -p "$tree${lib%/*}"
+		cp -L "$lib" "$tree$lib"
+	done
+	mkdir -p "$tree/scenarios"
+	cp "$ROOT"/scenarios/*.xml "$tree/scenarios/"
+fi
+
+(cd "$tree" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$output"
+rm -rf "$tree"

@@ -1,0 +1,87 @@
+#!/bin/sh
+# tools/kmod-boot/run.sh [all|qemu|bochs] — `make check-kmod`: build
+# mmulab.ko for the installed Debian kernel and load it in that kernel
+# booted under emulators, on machines without VT-x/AMD-V:
+#
+#   qemu-la57    QEMU TCG -cpu max: AMD SVM + NPT, 5-level paging (bzImage:
+#                the switch to 5-level paging is made by the bzImage's
+#                decompressor, so a PVH boot would run 4-level)
+#   qemu-4level  QEMU TCG -cpu max,la57=off: SVM + NPT, 4-level paging
+#                (vmlinux through its PVH entry: no BIOS, no decompression)
+#   bochs-vmx    Bochs: Intel VMX + EPT (bzImage from a GRUB CD image)
+#
+# One progress line per stage, with the seconds since the start; the last
+# line counts boots passed and failed.  Exit 0 all passed, 1 one failed,
+# 2 the harness could not run (missing packages, no kernel, build error).
+set -eu
+. "$(dirname "$0")/lib.sh"
+here=$(dirname "$0")
+what=${1:-all}
+
+need="cpio strip modinfo"
+case $what in
+all) need="$need qemu-system-x86_64 bochs-bin grub-mkrescue xorriso" ;;
+qemu) need="$need qemu-system-x86_64" ;;
+bochs) need="$need bochs-bin grub-mkrescue xorriso" ;;
+*) die "usage: run.sh [all|qemu|bochs]" ;;
+esac
+for tool in $need; do
+	command -v "$tool" >/dev/null 2>&1 ||
+		die "$tool is missing; run: sh tools/setup.sh check-kmod"
+done
+[ -f /usr/share/vgabios/vgabios.bin ] || [ "$what" = qemu ] ||
+	die "no VGA BIOS for Bochs; run: sh tools/setup.sh check-kmod"
+
+mkdir -p "$OUT"
+version=$(sh "$here/find-kernel.sh") || exit 2
+bzimage=/boot/vmlinuz-$version
+say "kernel $version ($bzimage)"
+
+sh "$here/build-module.sh" "$version"
+ko=$OUT/kmod-$version/mmulab.ko
+say "built $ko"
+
+# The vmlinux inside the bzImage, once per kernel.
+vmlinux=$OUT/vmlinux-$version
+if [ ! -s "$vmlinux" ] || [ -n "$(find "$bzimage" -newer "$vmlinux")" ]; then
+	sh "$here/extract-vmlinux.sh" "$bzimage" "$vmlinux"
+fi
+# The QEMU boots get the user-space program too; Bochs reads its
+# initramfs through an emulated CD drive, so it gets the small one.
+sh "$here/make-initramfs.sh" "$ko" "$OUT/initrd-full.cpio" with-mmulab
+sh "$here/make-initramfs.sh" "$ko" "$OUT/initrd-min.cpio"
+say "initramfs ready ($(($(wc -c < "$OUT/initrd-full.cpio") / 1048576)) MiB with build/mmulab, $(($(wc -c < "$OUT/initrd-min.cpio") / 1048576)) MiB without)"
+
+passed=0
+failed=0
+# boot NAME EXPECT_CPU COMMAND... — run one boot script; it passes only if
+# the guest CPU line also shows EXPECT_CPU (what this boot is meant to test).
+boot() {
+	name=$1
+	expect=$2
+	shift 2
+	say "$name: booting"
+	started=$(date +%s)
+	if ! "$@"; then
+		failed=$((failed + 1))
+		say "$name: failed after $(($(date +%s) - started))s"
+	elif ! tr -d '\r' < "$OUT/$name.serial.log" | grep -a 'MMULAB-KMOD-CPU' | grep -q "$expect"; then
+		failed=$((failed + 1))
+		say "$name: FAIL: the guest CPU line lacks '$expect': this boot did not test what it is for"
+	else
+		passed=$((passed + 1))
+		say "$name: done in $(($(date +%s) - started))s"
+	fi
+}
+
+if [ "$what" != bochs ]; then
+	boot qemu-la57 'svm=1 npt=1 la57=1' sh "$here/boot-qemu.sh" qemu-la57 max "$bzimage" "$OUT/initrd-full.cpio"
+	boot qemu-4level 'svm=1 npt=1 la57=0' sh "$here/boot-qemu.sh" qemu-4level max,la57=off "$vmlinux" "$OUT/initrd-full.cpio"
+fi
+if [ "$what" != qemu ]; then
+	sh "$here/make-iso.sh" "$bzimage" "$OUT/initrd-min.cpio" "$OUT/bochs.iso"
+	boot bochs-vmx 'vmx=1 .*ept=1' sh "$here/boot-bochs.sh" bochs-vmx "$OUT/bochs.iso"
+fi
+
+echo "kmod-boot: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
