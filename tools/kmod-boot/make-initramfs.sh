@@ -1,7 +1,8 @@
 #!/bin/sh
 # tools/kmod-boot/make-initramfs.sh KO OUTPUT [with-mmulab] — pack the test
-# initramfs: busybox (static), /init, the module and, with "with-mmulab",
-# build/mmulab, the libraries it loads and the scenarios.
+# initramfs: busybox (static), /init, the module, hw/kmod/user/devtest
+# (built static) and, with "with-mmulab", build/mmulab, the libraries it
+# loads and the scenarios.
 #
 # The archive is an uncompressed newc cpio: under Bochs every inflate runs
 # on the emulated CPU (GRUB's or the kernel's), and QEMU loads 10 MB of
@@ -32,9 +33,17 @@ strip --strip-debug -o "$tree/mmulab.ko" "$ko"
 # /init reopens /dev/console from devtmpfs).
 mknod "$tree/dev/console" c 5 1 2>/dev/null || true
 
+# The device's user-space test, when the module has one: static, small,
+# so every boot gets it.  /init runs it while the module is loaded.
+devtest=$SRC/hw/kmod/user/devtest.c
+if [ -f "$devtest" ]; then
+	${CC:-cc} -static -O2 -I"$SRC" -o "$tree/devtest" "$devtest" "$SRC/hw/kmod_client.c" ||
+		die "could not build $devtest"
+fi
+
 if [ "$user" = with-mmulab ]; then
-	mmulab=$ROOT/build/mmulab
-	[ -x "$mmulab" ] || make -s -C "$ROOT" build/mmulab
+	mmulab=$SRC/build/mmulab
+	[ -x "$mmulab" ] || make -s -j2 -C "$SRC" build/mmulab
 	cp "$mmulab" "$tree/mmulab"
 	# Dynamically linked: copy every library ldd names, and the loader,
 	# to the same paths.
@@ -43,7 +52,7 @@ if [ "$user" = with-mmulab ]; then
 		cp -L "$lib" "$tree$lib"
 	done
 	mkdir -p "$tree/scenarios"
-	cp "$ROOT"/scenarios/*.xml "$tree/scenarios/"
+	cp "$SRC"/scenarios/*.xml "$tree/scenarios/"
 fi
 
 (cd "$tree" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$output"

@@ -25,6 +25,8 @@ user=$(log | grep -ao 'MMULAB-USER-STATUS.*' | head -n 1)
 [ -n "$user" ] && say "$name: /mmulab in the guest: ${user#MMULAB-USER-STATUS }"
 # The module's own lines (its pr_fmt prefix), as the kernel printed them.
 log | grep -a 'mmulab: ' | sed 's/^.*mmulab: /    mmulab: /' | grep -v 'taint' || true
+dev=$(log | grep -ao 'MMULAB-DEVTEST.*' | head -n 1)
+[ -n "$dev" ] && say "$name: /devtest in the guest: ${dev#MMULAB-DEVTEST }"
 line=$(log | grep -ao 'MMULAB-KMOD-STATUS.*' | head -n 1)
 
 case $status in

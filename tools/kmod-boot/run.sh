@@ -13,6 +13,7 @@
 # One progress line per stage, with the seconds since the start; the last
 # line counts boots passed and failed.  Exit 0 all passed, 1 one failed,
 # 2 the harness could not run (missing packages, no kernel, build error).
+# KMOD_BOOT_REV=HEAD tests a commit instead of the work tree (lib.sh).
 set -eu
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")
@@ -37,8 +38,13 @@ version=$(sh "$here/find-kernel.sh") || exit 2
 bzimage=/boot/vmlinuz-$version
 say "kernel $version ($bzimage)"
 
-sh "$here/build-module.sh" "$version"
-ko=$OUT/kmod-$version/mmulab.ko
+if [ -n "${KMOD_BOOT_REV:-}" ]; then
+	rm -rf "$SRC"
+	mkdir -p "$SRC"
+	git -C "$ROOT" archive "$KMOD_BOOT_REV" | tar -x -m -C "$SRC"
+	say "testing $KMOD_BOOT_REV ($(git -C "$ROOT" rev-parse --short "$KMOD_BOOT_REV")), exported to $SRC"
+fi
+ko=$(sh "$here/build-module.sh" "$version")
 say "built $ko"
 
 # The vmlinux inside the bzImage, once per kernel.
