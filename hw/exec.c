@@ -2,7 +2,7 @@
 
 #include "hw/exec.h"
 
-const struct executor_ops *const executors[] = { &ref_executor, &sim_executor, NULL };
+const struct executor_ops *const executors[] = { &ref_executor, &sim_executor, &kmod_executor, NULL };
 
 const struct executor_ops *executor_by_name(const char *name)
 {

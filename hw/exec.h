@@ -107,6 +107,7 @@ const char *exec_exit_name(enum exec_exit e);
 
 extern const struct executor_ops ref_executor;
 extern const struct executor_ops sim_executor;
+extern const struct executor_ops kmod_executor;  /* hw/kmod_exec.c: /dev/mmulab */
 
 /* The executor called `name`, or NULL. */
 const struct executor_ops *executor_by_name(const char *name);

@@ -20,6 +20,8 @@
 #include "core/vm/vm.h"
 #include "core/x86/bits.h"
 #include "hw/kmod/kmod_backends.h"
+#include "hw/kmod/svm/guest.h"
+#include "hw/kmod/svm/svm.h"
 #include "hw/kmod/vmctl.h"
 
 /* The uapi's values are core's, so requests pass through unconverted. */
@@ -50,6 +52,10 @@ _Static_assert(sizeof(struct mmulab_dirty_log) == 32, "ABI");
 _Static_assert(sizeof(struct mmulab_dirty_clear) == 24, "ABI");
 
 #define BITS_PER_WORD 64
+/* A 4-level nested table maps 48 bits of guest-physical space (core/mmu/mmu.c). */
+#define VMCTL_NPT_4LEVEL_BITS 48
+/* Exits one batch may take before the run is given up (-E2BIG). */
+#define VMCTL_RUN_MAX_EXITS 1000000
 /* Trace events converted per round: stays well inside the 2 KiB frame limit. */
 #define TRACE_CHUNK 16
 
@@ -63,6 +69,17 @@ struct vmctl_vm {
 	 * and flush (TLB_CONTROL / INVEPT) on its next entry.
 	 */
 	volatile uint64_t tlb_flush_reqs;
+	bool npt;                              /* MMULAB_LAYOUT_NPT: runs on SVM */
+	/* The SVM side, made at the first MMULAB_RUN (svm/guest.h: the reserved region). */
+	bool guest_placed;                     /* slot SVM_RSV_SLOT exists, guest written */
+	struct svm_guest guest;
+	struct svm_cmd_buf *cmds;              /* one mailbox of commands */
+	struct svm_vcpu *sv[MMULAB_MAX_VCPUS]; /* by vCPU id, NULL until it first runs */
+	struct svm_run_stats svm_stats;        /* exits over the VM's life */
+};
+
+struct svm_cmd_buf {
+	struct svm_guest_cmd c[SVM_MBOX_MAX_CMDS];
 };
 
 /* MMU_E* to errno.  Unknown codes are the module's bug, said as -EIO. */
@@ -98,8 +115,13 @@ static int vmctl_errno(int err)
 static void vmctl_flush(void *opaque)
 {
 	struct vmctl_vm *v = opaque;
+	unsigned int i;
 
 	plat_atomic_add64(&v->tlb_flush_reqs, 1);
+	/* Each SVM vCPU flushes its TLB (TLB_CONTROL) on its next VMRUN. */
+	for (i = 0; i < MMULAB_MAX_VCPUS; i++)
+		if (v->sv[i])
+			svm_flush_remote(v->sv[i]);
 }
 
 __u64 vmctl_tlb_flush_reqs(struct vmctl_vm *v)
@@ -188,6 +210,17 @@ int vmctl_vm_create(const struct mmulab_vm_create *req, struct vmctl_vm **out)
 		return -ENOMEM;
 	}
 	v->backend = ops;
+	v->npt = req->layout == MMULAB_LAYOUT_NPT;
+	/*
+	 * NPT walks have the host's depth (svm/README.md): the MMU's width
+	 * decides its depth (> 48 bits: 5 levels), the guest's stays
+	 * req->maxphyaddr (feat, which memslots are checked against).
+	 */
+	if (v->npt)
+		cfg.maxphyaddr = svm_tdp_maxphyaddr() > VMCTL_NPT_4LEVEL_BITS ?
+			PT64_MAX_PHYS_BITS :
+			(cfg.maxphyaddr > VMCTL_NPT_4LEVEL_BITS ? VMCTL_NPT_4LEVEL_BITS :
+								   cfg.maxphyaddr);
 	/* Attached before any slot or vCPU exists: each is registered as it comes. */
 	ret = vm_attach_mmu(v->vm, ops, &cfg, vmctl_flush, v);
 	if (ret) {
@@ -201,10 +234,25 @@ int vmctl_vm_create(const struct mmulab_vm_create *req, struct vmctl_vm **out)
 
 void vmctl_vm_destroy(struct vmctl_vm *v)
 {
+	unsigned int i;
+
 	if (!v)
 		return;
-	vm_destroy(v->vm);
+	vm_destroy(v->vm);	/* the MMU first: its zaps may flush the SVM vCPUs */
+	for (i = 0; i < MMULAB_MAX_VCPUS; i++) {
+		if (!v->sv[i])
+			continue;
+		svm_vcpu_destroy(v->sv[i]);
+		plat_free(v->sv[i]);
+	}
+	plat_free(v->cmds);
 	plat_free(v);
+}
+
+/* [gpa, gpa + size) meets the reserved guest-physical range (svm/guest.h). */
+static bool vmctl_rsv_gpa(uint64_t gpa, uint64_t size)
+{
+	return gpa < SVM_RSV_GPA + SVM_RSV_GPA_SIZE && gpa + size > SVM_RSV_GPA;
 }
 
 /*
@@ -261,6 +309,9 @@ int vmctl_memslot_create(struct vmctl_vm *v, const struct mmulab_memslot *req)
 	ret = vmctl_slot_range(v, req->base_gpa, req->size, req->backing);
 	if (ret)
 		return ret;
+	/* The interpreter's slot id and range (svm/guest.h). */
+	if (req->id == SVM_RSV_SLOT || vmctl_rsv_gpa(req->base_gpa, req->size))
+		return -EINVAL;
 	if (vm_memslot_by_id(v->vm, req->id))
 		return -EEXIST;
 	if (v->vm->nr_slots == VM_MAX_MEMSLOTS)
@@ -283,6 +334,8 @@ int vmctl_memslot_delete(struct vmctl_vm *v, const struct mmulab_memslot_id *req
 	struct memslot *slot;
 	int ret = vmctl_slot_lookup(v, req->id, req->pad, &slot);
 
+	if (!ret && req->id == SVM_RSV_SLOT)
+		return -EINVAL;
 	return ret ? ret : vmctl_errno(vm_memslot_delete(v->vm, req->id));
 }
 
@@ -293,6 +346,8 @@ int vmctl_memslot_move(struct vmctl_vm *v, const struct mmulab_memslot_move *req
 
 	if (ret)
 		return ret;
+	if (req->id == SVM_RSV_SLOT || vmctl_rsv_gpa(req->base_gpa, slot->npages << PAGE_SHIFT))
+		return -EINVAL;
 	ret = vmctl_slot_range(v, req->base_gpa, slot->npages << PAGE_SHIFT, slot->backing);
 	return ret ? ret : vmctl_errno(vm_memslot_move(v->vm, req->id, req->base_gpa));
 }
@@ -304,6 +359,8 @@ int vmctl_memslot_flags(struct vmctl_vm *v, const struct mmulab_memslot_flags *r
 
 	if (ret)
 		return ret;
+	if (req->id == SVM_RSV_SLOT)
+		return -EINVAL;
 	/* As KVM: an existing slot may only start or stop dirty logging. */
 	if ((req->flags ^ slot->flags) & ~MMULAB_SLOT_DIRTY_LOG)
 		return -EINVAL;
@@ -325,6 +382,9 @@ int vmctl_write_gpa(struct vmctl_vm *v, const struct mmulab_gpa_io *req, const v
 {
 	int ret = vmctl_gpa_io_check(v, req);
 
+	/* The interpreter's own memory is the module's alone. */
+	if (!ret && vmctl_rsv_gpa(req->gpa, req->len))
+		ret = -EINVAL;
 	return ret ? ret : vmctl_errno(vm_write_gpa(v->vm, req->gpa, buf, req->len));
 }
 
@@ -366,10 +426,11 @@ static int vmctl_vcpu_lookup(const struct vmctl_vm *v, uint32_t id, struct vcpu 
 /* ---- running ------------------------------------------------------------------------------ */
 
 /*
- * Once the world switch exists this loads the vCPU's root (mmu_load),
- * writes the batch into the guest's mailbox, enters the guest through the
- * SVM or VMX ops, and hands each #NPF / EPT-violation exit to
- * mmu_page_fault as vmctl_fault does, until the guest's VMMCALL/VMCALL.
+ * MMULAB_RUN on SVM (svm/README.md, "MMULAB_RUN"): the batch goes into the
+ * interpreter's mailbox in chunks of SVM_MBOX_MAX_CMDS, each chunk one
+ * entry of the guest from its start (svm_vcpu_reset) with the vCPU's
+ * paging registers, until its VMMCALL; #NPF exits go to mmu_page_fault on
+ * the way (svm_run.c).
  */
 int vmctl_run_check(struct vmctl_vm *v, const struct mmulab_run *req)
 {
@@ -381,13 +442,228 @@ int vmctl_run_check(struct vmctl_vm *v, const struct mmulab_run *req)
 	return vmctl_vcpu_lookup(v, req->vcpu, &vcpu);
 }
 
+/* What the interpreter can run: paging off, or 4-level paging without PKE (no PKRU switch). */
+static int vmctl_run_mode(const struct vcpu *vcpu, bool *paging)
+{
+	const struct x86_paging_regs *r = &vcpu->regs;
+
+	*paging = r->cr0 & CR0_PG;
+	if (!*paging)
+		return 0;
+	if (!(r->efer & EFER_LMA) || !(r->cr4 & CR4_PAE) || (r->cr4 & (CR4_LA57 | CR4_PKE)))
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+static bool vmctl_canonical48(uint64_t va)
+{
+	return ((int64_t)(va << 16) >> 16) == (int64_t)va;
+}
+
+/* One access: 0, -EINVAL (malformed, or in the reserved range), -EOPNOTSUPP. */
+static int vmctl_access_check(const struct mmulab_access *a, bool paging)
+{
+	if (a->pad || (a->flags & ~MMULAB_ACCESS_EFLAGS_AC) || a->cpl > 3 ||
+	    a->kind > MMULAB_ACCESS_FETCH ||
+	    (a->size != 1 && a->size != 2 && a->size != 4 && a->size != 8))
+		return -EINVAL;
+	/* The interpreter performs loads and stores at CPL 0 (svm/README.md). */
+	if (a->kind == MMULAB_ACCESS_FETCH || a->cpl != 0)
+		return -EOPNOTSUPP;
+	if (!paging)
+		return a->gva + a->size <= (1ULL << 32) ? 0 : -EINVAL;
+	/* A non-canonical address is a #GP, which the interpreter does not report. */
+	if (!vmctl_canonical48(a->gva) || !vmctl_canonical48(a->gva + a->size - 1))
+		return -EOPNOTSUPP;
+	if (a->gva >= SVM_RSV_VA && a->gva < SVM_RSV_VA + SVM_RSV_VA_SIZE)
+		return -EINVAL;
+	if (a->gva + a->size - 1 >= SVM_RSV_VA && a->gva + a->size - 1 < SVM_RSV_VA + SVM_RSV_VA_SIZE)
+		return -EINVAL;
+	return 0;
+}
+
+/* The reserved slot and the interpreter in it, once per VM. */
+static int vmctl_guest_place(struct vmctl_vm *v)
+{
+	unsigned int i;
+	int ret;
+
+	if (v->guest_placed)
+		return 0;
+	if (vm_memslot_by_id(v->vm, SVM_RSV_SLOT))
+		return -EINVAL;
+	for (i = 0; i < v->vm->nr_slots; i++) {
+		const struct memslot *s = v->vm->slots[i];
+
+		if (vmctl_rsv_gpa(s->base_gfn << PAGE_SHIFT, s->npages << PAGE_SHIFT))
+			return -EINVAL;
+	}
+	if (!v->cmds) {
+		v->cmds = plat_zalloc(sizeof(*v->cmds));
+		if (!v->cmds)
+			return -ENOMEM;
+	}
+	ret = vm_memslot_create(v->vm, SVM_RSV_SLOT, SVM_RSV_GPA, SVM_GUEST_SIZE, 0, MMU_LEVEL_4K);
+	if (ret)
+		return ret == MMU_EOVERLAP ? -EINVAL : vmctl_errno(ret);
+	ret = svm_guest_place(v->vm, SVM_RSV_GPA, &v->guest);
+	if (ret)
+		return vmctl_errno(ret);
+	v->guest_placed = true;
+	return 0;
+}
+
+/* A 4-level root gets the PML4 entry of the reserved range; -EINVAL if it uses it. */
+static int vmctl_map_rsv(struct vmctl_vm *v, uint64_t cr3)
+{
+	uint64_t gpa = (cr3 & 0x000ffffffffff000ULL) + SVM_RSV_PML4_INDEX * 8;
+	uint64_t ours = svm_guest_rsv_pml4e(&v->guest), e;
+	int ret;
+
+	if (vmctl_rsv_gpa(gpa, 8))
+		return -EINVAL;
+	ret = vm_read_value(v->vm, gpa, 8, &e);
+	if (ret)
+		return vmctl_errno(ret);
+	if ((e & ~(PT_ACCESSED | PT_DIRTY)) == ours)
+		return 0;
+	if (e)
+		return -EINVAL;
+	return vmctl_errno(vm_write_value(v->vm, gpa, 8, ours));
+}
+
+struct vmctl_run_ctx {
+	struct vmctl_vm *v;
+	struct vcpu *vcpu;
+	struct svm_guest g;	/* v->guest with the vCPU's registers */
+	struct mmulab_run *req;
+	struct mmulab_access *acc;
+};
+
+/* One chunk: acc[first, first + n) through the mailbox. */
+static int vmctl_run_chunk(struct vmctl_run_ctx *c, struct svm_vcpu *sv, uint32_t first,
+			   unsigned int n)
+{
+	struct svm_guest_cmd *cmd = c->v->cmds->c;
+	unsigned int i, done;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		const struct mmulab_access *a = &c->acc[first + i];
+
+		cmd[i] = (struct svm_guest_cmd){
+			.op = (a->kind == MMULAB_ACCESS_WRITE ? SVM_OP_WRITE : SVM_OP_READ) |
+			      ((a->flags & MMULAB_ACCESS_EFLAGS_AC) ? SVM_OP_AC : 0),
+			.bytes = a->size,
+			.addr = a->gva,
+			.value = a->value,
+		};
+	}
+	ret = svm_guest_load_batch(c->v->vm, &c->g, cmd, n);
+	if (ret)
+		return vmctl_errno(ret);
+	svm_vcpu_reset(sv, c->vcpu, &c->g);
+	ret = svm_vcpu_run(sv, VMCTL_RUN_MAX_EXITS, &c->v->svm_stats);
+	if (ret)
+		return ret;
+	ret = svm_guest_read_batch(c->v->vm, &c->g, cmd, n, &done);
+	if (ret)
+		return vmctl_errno(ret);
+	for (i = 0; i < n && i < done; i++) {
+		struct mmulab_access *a = &c->acc[first + i];
+
+		a->outcome = MMULAB_OUTCOME_OK;
+		a->error_code = 0;
+		a->cr2 = 0;
+		a->gpa = 0;	/* the interpreter does not know it */
+		if (cmd[i].status == SVM_ST_OK) {
+			if (a->kind == MMULAB_ACCESS_READ)
+				a->value = cmd[i].value;
+		} else if (cmd[i].status == SVM_ST_PF) {
+			a->outcome = MMULAB_OUTCOME_PF;
+			a->error_code = cmd[i].pfec;
+			a->cr2 = cmd[i].value;
+		} else {
+			plat_log(PLAT_LOG_ERR, "access %u: interpreter status %u", first + i,
+				 cmd[i].status);
+			return -EIO;
+		}
+		c->req->done++;
+	}
+	return done == n ? 0 : -EIO;
+}
+
+/* On the CPU with SVM enabled (svm_on_cpu). */
+static int vmctl_run_on_cpu(const struct svm_caps *caps, void *arg)
+{
+	struct vmctl_run_ctx *c = arg;
+	struct svm_vcpu **svp = &c->v->sv[c->vcpu->id];
+	uint32_t first;
+	int ret;
+
+	if (!*svp) {
+		struct svm_vcpu *sv = plat_zalloc(sizeof(*sv));
+
+		if (!sv)
+			return -ENOMEM;
+		ret = svm_vcpu_init(sv, caps);
+		if (ret) {
+			plat_free(sv);
+			return ret;
+		}
+		*svp = sv;
+	}
+	for (first = 0; first < c->req->count; first += SVM_MBOX_MAX_CMDS) {
+		unsigned int n = c->req->count - first < SVM_MBOX_MAX_CMDS ?
+			c->req->count - first : SVM_MBOX_MAX_CMDS;
+
+		ret = vmctl_run_chunk(c, *svp, first, n);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int vmctl_run(struct vmctl_vm *v, struct mmulab_run *req, struct mmulab_access *acc)
 {
-	int ret = vmctl_run_check(v, req);
+	struct vmctl_run_ctx c = { .v = v, .req = req, .acc = acc };
+	bool paging;
+	uint32_t i;
+	int ret;
 
-	(void)acc;
 	req->done = 0;
-	return ret ? ret : -ENOSYS;
+	ret = vmctl_run_check(v, req);
+	if (ret)
+		return ret;
+	if (!v->npt)
+		return -EOPNOTSUPP;	/* SVM walks NPT; EPT needs VMX, not here yet */
+	c.vcpu = vm_vcpu(v->vm, req->vcpu);
+	ret = vmctl_run_mode(c.vcpu, &paging);
+	if (ret)
+		return ret;
+	for (i = 0; i < req->count; i++) {
+		ret = vmctl_access_check(&acc[i], paging);
+		if (ret)
+			return ret;
+	}
+	ret = vmctl_mem_check(v);
+	if (!ret)
+		ret = vmctl_guest_place(v);
+	if (ret)
+		return ret;
+	c.g = v->guest;
+	if (paging) {
+		const struct x86_paging_regs *r = &c.vcpu->regs;
+
+		ret = vmctl_map_rsv(v, r->cr3);
+		if (ret)
+			return ret;
+		c.g.cr0 = r->cr0;
+		c.g.cr3 = r->cr3;
+		c.g.cr4 = r->cr4;
+		c.g.efer = r->efer;
+	}
+	return svm_on_cpu(vmctl_run_on_cpu, &c);
 }
 
 /* ---- faults --------------------------------------------------------------------------------- */

@@ -17,7 +17,6 @@ extern const u8 mmulab_svm_guest_pf[];
 #define PTE_W		0x2ULL
 #define PTE_PS		0x80ULL
 #define GUEST_4K		0x1000ULL
-#define GUEST_4G		0x100000000ULL
 
 /* A 64-bit interrupt gate (type 0xe, present, DPL 0, IST 0): low and high quadwords. */
 static void idt_gate(u64 handler, u16 sel, u64 gate[2])
@@ -31,6 +30,15 @@ static void idt_gate(u64 handler, u16 sel, u64 gate[2])
 #define GDT_CODE64	0x00af9b000000ffffULL
 #define GDT_DATA	0x00cf93000000ffffULL
 
+/* gpa of the region's page `off` and its linear address. */
+#define RSV_GPA(g, off)	((g)->base + (off))
+#define RSV_VA(off)	(SVM_RSV_VA + (off))
+
+u64 svm_guest_rsv_pml4e(const struct svm_guest *g)
+{
+	return (g->base + SVM_GUEST_RPDPT) | PTE_P | PTE_W;
+}
+
 int svm_guest_place(struct vm *vm, u64 base, struct svm_guest *g)
 {
 	size_t code_len = mmulab_svm_guest_code_end - mmulab_svm_guest_code;
@@ -39,11 +47,24 @@ int svm_guest_place(struct vm *vm, u64 base, struct svm_guest *g)
 	unsigned int i, j;
 	int ret;
 
-	if ((base & (GUEST_4K - 1)) || base + SVM_GUEST_SIZE > GUEST_4G || code_len > SVM_GUEST_CODE_MAX)
+	if ((base & (GUEST_4K - 1)) || code_len > SVM_GUEST_CODE_MAX)
 		return MMU_EINVAL;
+	g->base = base;
 
-	/* gva == gpa over the first 4 GiB: PML4[0] -> PDPT[0..3] -> 2 MiB leaves. */
-	ret = vm_write_value(vm, base + SVM_GUEST_PML4, 8, (base + SVM_GUEST_PDPT) | PTE_P | PTE_W);
+	/* The region at SVM_RSV_VA: PDPT[0] -> PD[0] -> PT[0..15] -> its own pages. */
+	ret = vm_write_value(vm, base + SVM_GUEST_RPDPT, 8, (base + SVM_GUEST_RPD) | PTE_P | PTE_W);
+	if (!ret)
+		ret = vm_write_value(vm, base + SVM_GUEST_RPD, 8, (base + SVM_GUEST_RPT) | PTE_P | PTE_W);
+	for (i = 0; i < SVM_GUEST_PAGES && !ret; i++)
+		ret = vm_write_value(vm, base + SVM_GUEST_RPT + i * 8, 8,
+				     (base + i * GUEST_4K) | PTE_P | PTE_W);
+
+	/* The guest's own root: gva == gpa over the first 4 GiB, and the region. */
+	if (!ret)
+		ret = vm_write_value(vm, base + SVM_GUEST_PML4, 8, (base + SVM_GUEST_PDPT) | PTE_P | PTE_W);
+	if (!ret)
+		ret = vm_write_value(vm, base + SVM_GUEST_PML4 + SVM_RSV_PML4_INDEX * 8, 8,
+				     svm_guest_rsv_pml4e(g));
 	for (i = 0; i < SVM_GUEST_NR_PD && !ret; i++) {
 		u64 pd = base + SVM_GUEST_PD + i * GUEST_4K;
 
@@ -60,7 +81,7 @@ int svm_guest_place(struct vm *vm, u64 base, struct svm_guest *g)
 	for (i = 0; i < SVM_GUEST_IDT_GATES && !ret; i++) {
 		gate[0] = gate[1] = 0;
 		if (i == 14)
-			idt_gate(base + SVM_GUEST_CODE +
+			idt_gate(RSV_VA(SVM_GUEST_CODE) +
 				 (mmulab_svm_guest_pf - mmulab_svm_guest_code), SVM_GUEST_CS, gate);
 		ret = vm_write_gpa(vm, base + SVM_GUEST_IDT + i * 16, gate, sizeof(gate));
 	}
@@ -69,14 +90,17 @@ int svm_guest_place(struct vm *vm, u64 base, struct svm_guest *g)
 	if (ret)
 		return ret;
 
-	g->base = base;
+	g->cr0 = 0x80010033ULL;		/* PG WP NE ET MP PE */
 	g->cr3 = base + SVM_GUEST_PML4;
-	g->rip = base + SVM_GUEST_CODE;
-	g->rsp = base + SVM_GUEST_STACK_TOP;
-	g->mbox = base + SVM_GUEST_MBOX;
-	g->gdt = base + SVM_GUEST_GDT;
+	g->cr4 = 0x20ULL;		/* PAE */
+	g->efer = 0x500ULL;		/* LMA LME */
+	g->rip = RSV_VA(SVM_GUEST_CODE);
+	g->rsp = RSV_VA(SVM_GUEST_STACK_TOP);
+	g->mbox = RSV_VA(SVM_GUEST_MBOX);
+	g->mbox_gpa = base + SVM_GUEST_MBOX;
+	g->gdt = RSV_VA(SVM_GUEST_GDT);
 	g->gdt_limit = sizeof(gdt) - 1;
-	g->idt = base + SVM_GUEST_IDT;
+	g->idt = RSV_VA(SVM_GUEST_IDT);
 	g->idt_limit = SVM_GUEST_IDT_GATES * 16 - 1;
 	return 0;
 }
@@ -84,7 +108,7 @@ int svm_guest_place(struct vm *vm, u64 base, struct svm_guest *g)
 int svm_guest_load_batch(struct vm *vm, const struct svm_guest *g,
 			 const struct svm_guest_cmd *cmds, unsigned int n)
 {
-	u64 mbox = g->mbox;
+	u64 mbox = g->mbox_gpa;
 	unsigned int i;
 	int ret = 0;
 
@@ -115,7 +139,7 @@ int svm_guest_load_batch(struct vm *vm, const struct svm_guest *g,
 int svm_guest_read_batch(struct vm *vm, const struct svm_guest *g,
 			 struct svm_guest_cmd *cmds, unsigned int n, unsigned int *done)
 {
-	u64 mbox = g->mbox, v;
+	u64 mbox = g->mbox_gpa, v;
 	unsigned int i;
 	int ret;
 

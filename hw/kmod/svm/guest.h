@@ -4,38 +4,65 @@
  * interpreter that reads a batch of commands from a mailbox in guest
  * memory, performs them and calls VMMCALL.
  *
- * The guest owns SVM_GUEST_SIZE bytes of guest-physical memory at a base
- * the caller chooses (4 KiB aligned, below 4 GiB).  Offsets from the base:
+ * The reserved region.  The guest's own code, stack, IDT, GDT, mailbox and
+ * tables live in SVM_GUEST_SIZE bytes of guest-physical memory at a base
+ * the caller chooses (4 KiB aligned; /dev/mmulab uses SVM_RSV_GPA, the
+ * self-test 1 MiB), and are seen at the linear addresses
+ * SVM_RSV_VA + offset: the top-level slot SVM_RSV_PML4_INDEX (510, the
+ * 512 GiB from 0xffffff0000000000) points at the region's PDPT.  Offsets
+ * from the base (== offsets from SVM_RSV_VA):
  *
- *   0x0000  PML4                    guest page tables: gva == gpa for
- *   0x1000  PDPT                    the first 4 GiB, 2 MiB pages,
- *   0x2000  4 PDs (to 0x5fff)        P|W, supervisor
- *   0x6000  GDT (null, code 0x08, data 0x10)
- *   0x6100  IDT, 32 gates: only #PF (14) is present
- *   0x7000  code (guest.S)
- *   0x8000  stack, 8 KiB, grows down from 0xa000
- *   0xa000  mailbox, 8 KiB (to 0xbfff): header, then commands
+ *   0x0000  PDPT    [0] -> PD           the region, as 16 4 KiB pages
+ *   0x1000  PD      [0] -> PT           (P|W, supervisor, never NX)
+ *   0x2000  PT      [0..15] -> base + i * 4 KiB
+ *   0x3000  PML4    the guest's own root, for paging-off scenarios and the
+ *                   self-test: [0] -> the identity PDPT, [510] -> PDPT
+ *   0x4000  PDPT    identity: gva == gpa for the first 4 GiB, through
+ *   0x5000  4 PDs   (to 0x8fff) of 2 MiB pages, P|W, supervisor
+ *   0x9000  GDT (null, code 0x08, data 0x10)
+ *   0x9100  IDT, 32 gates: only #PF (14) is present
+ *   0xa000  code (guest_code.S)
+ *   0xb000  stack, 8 KiB, grows down from 0xd000
+ *   0xd000  mailbox, 8 KiB (to 0xefff): header, then commands
  *
- * The guest's accesses use guest virtual addresses, which are the guest
- * physical addresses below 4 GiB.  Everything above is shared with
- * guest.S, so it must stay plain #defines.
+ * A 4-level scenario runs on its own CR3: before each run the module
+ * writes PML4[510] of that root (-EINVAL if the scenario uses it), so the
+ * interpreter is mapped there too.  Everything above is shared with
+ * guest_code.S, so it must stay plain #defines.
  */
 #ifndef MMULAB_HW_KMOD_SVM_GUEST_H
 #define MMULAB_HW_KMOD_SVM_GUEST_H
 
-#define SVM_GUEST_PML4		0x0000
-#define SVM_GUEST_PDPT		0x1000
-#define SVM_GUEST_PD		0x2000
+/* The reserved linear range: one top-level (PML4) slot. */
+#define SVM_RSV_PML4_INDEX	510
+#define SVM_RSV_VA		0xffffff0000000000ULL
+#define SVM_RSV_VA_SIZE		0x8000000000ULL		/* 512 GiB */
+/*
+ * The reserved guest-physical range of /dev/mmulab's VMs: the last MiB
+ * below 64 GiB (every MAXPHYADDR the ABI allows reaches it), backed by a
+ * memslot the module adds (id SVM_RSV_SLOT) at the first MMULAB_RUN.
+ */
+#define SVM_RSV_GPA		0xffff00000ULL
+#define SVM_RSV_GPA_SIZE	0x100000ULL
+#define SVM_RSV_SLOT		31
+
+#define SVM_GUEST_RPDPT		0x0000
+#define SVM_GUEST_RPD		0x1000
+#define SVM_GUEST_RPT		0x2000
+#define SVM_GUEST_PML4		0x3000
+#define SVM_GUEST_PDPT		0x4000
+#define SVM_GUEST_PD		0x5000
 #define SVM_GUEST_NR_PD		4
-#define SVM_GUEST_GDT		0x6000
-#define SVM_GUEST_IDT		0x6100
+#define SVM_GUEST_GDT		0x9000
+#define SVM_GUEST_IDT		0x9100
 #define SVM_GUEST_IDT_GATES	32
-#define SVM_GUEST_CODE		0x7000
+#define SVM_GUEST_CODE		0xa000
 #define SVM_GUEST_CODE_MAX	0x1000
-#define SVM_GUEST_STACK_TOP	0xa000
-#define SVM_GUEST_MBOX		0xa000
+#define SVM_GUEST_STACK_TOP	0xd000
+#define SVM_GUEST_MBOX		0xd000
 #define SVM_GUEST_MBOX_SIZE	0x2000
 #define SVM_GUEST_SIZE		0x10000	/* reserved, rounded up */
+#define SVM_GUEST_PAGES		(SVM_GUEST_SIZE / 0x1000)
 
 /* Mailbox header */
 #define MBOX_MAGIC		0	/* u32: SVM_MBOX_MAGIC, written by the host */
@@ -56,6 +83,8 @@
 
 #define SVM_OP_READ		1
 #define SVM_OP_WRITE		2
+#define SVM_OP_AC		0x100	/* or'ed in: the access runs with EFLAGS.AC=1 */
+#define SVM_OP_AC_BIT		8
 
 #define SVM_ST_NONE		0	/* not performed */
 #define SVM_ST_OK		1
@@ -77,7 +106,7 @@ struct vm;
 struct svm_guest_cmd {
 	u32 op;		/* SVM_OP_* */
 	u32 bytes;	/* 1, 2, 4, 8 */
-	u64 addr;	/* gva (== gpa below 4 GiB) */
+	u64 addr;	/* gva */
 	u64 value;	/* in for writes, out for reads */
 	u32 status;	/* out: SVM_ST_* */
 	u32 pfec;	/* out: the #PF error code when status is SVM_ST_PF */
@@ -86,10 +115,14 @@ struct svm_guest_cmd {
 /* Where the guest was placed and the registers it starts with. */
 struct svm_guest {
 	u64 base;	/* gpa of the region */
-	u64 cr3;	/* gpa of the PML4 */
+	u64 cr0;	/* the registers it runs with: the guest's own tables */
+	u64 cr3;	/* (gpa of its PML4) unless the caller puts a scenario's here */
+	u64 cr4;
+	u64 efer;	/* without SVME (svm_vcpu_reset adds it) */
 	u64 rip;	/* entry point */
 	u64 rsp;
-	u64 mbox;	/* gva == gpa of the mailbox, passed in rdi */
+	u64 mbox;	/* gva of the mailbox, passed in rdi */
+	u64 mbox_gpa;
 	u64 gdt;
 	u16 gdt_limit;
 	u64 idt;
@@ -99,6 +132,8 @@ struct svm_guest {
 /* Write page tables, GDT and code at `base`.  0 or a negative MMU_E* code. */
 int svm_guest_place(struct vm *vm, u64 base, struct svm_guest *g);
 /* Write a batch of n commands (n <= SVM_MBOX_MAX_CMDS) into the mailbox. */
+/* The PML4 entry that maps the region into a 4-level root (bits A and D aside). */
+u64 svm_guest_rsv_pml4e(const struct svm_guest *g);
 int svm_guest_load_batch(struct vm *vm, const struct svm_guest *g,
 			 const struct svm_guest_cmd *cmds, unsigned int n);
 /* Read the batch back: values and statuses; *done = commands performed. */

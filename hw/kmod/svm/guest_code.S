@@ -8,7 +8,8 @@
  * or 8 bytes at CMD_ADDR, store the value read in CMD_VALUE, set
  * CMD_STATUS, bump MBOX_DONE.  A #PF on the access goes to the guest's own
  * handler (mmulab_svm_guest_pf, IDT vector 14), which records CR2 and the
- * error code in the command and resumes with the next command.  Then
+ * error code in the command and resumes with the next command.  SVM_OP_AC
+ * in CMD_OP sets EFLAGS.AC around the one access (SMAP).  Then
  * VMMCALL; when the host resumes it (after the VMMCALL) the next batch
  * starts from the top.
  */
@@ -30,7 +31,13 @@ mmulab_svm_guest_code:
 	movl	CMD_OP(%rsi), %eax
 	movl	CMD_BYTES(%rsi), %r8d
 	movq	CMD_ADDR(%rsi), %r9
-	cmpl	$SVM_OP_READ, %eax
+	/* EFLAGS.AC for this access only: set here, cleared in .Lstatus. */
+	btrl	$SVM_OP_AC_BIT, %eax
+	jnc	4f
+	pushfq
+	orl	$0x40000, (%rsp)
+	popfq
+4:	cmpl	$SVM_OP_READ, %eax
 	je	.Lread
 	cmpl	$SVM_OP_WRITE, %eax
 	je	.Lwrite
@@ -82,6 +89,9 @@ mmulab_svm_guest_code:
 	movl	$SVM_ST_BAD_SIZE, %r10d
 
 .Lstatus:
+	pushfq
+	andl	$~0x40000, (%rsp)
+	popfq
 	movl	%r10d, CMD_STATUS(%rsi)
 	addq	$CMD_SIZEOF, %rsi
 	incl	%edx

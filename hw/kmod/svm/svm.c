@@ -59,10 +59,12 @@
 #define IOPM_ORDER		2	/* 12 KiB used */
 #define MSRPM_ORDER		1	/* 8 KiB */
 
-/* Guest entry state (hw-testing.md, pitfall 8; APM 15.5.1 for the checks VMRUN makes). */
-#define GUEST_CR0		0x80010033ULL	/* PG WP NE ET MP PE */
-#define GUEST_CR4		0x20ULL		/* PAE */
-#define GUEST_EFER		0x1500ULL	/* SVME LMA LME: VMRUN does not derive LMA */
+/*
+ * Guest entry state (hw-testing.md, pitfall 8; APM 15.5.1 for the checks
+ * VMRUN makes).  CR0/CR3/CR4/EFER come from struct svm_guest (the guest's
+ * own long mode, or a scenario's); EFER gets SVME here, and must carry
+ * LMA itself: VMRUN does not derive it.
+ */
 #define GUEST_CS_ATTR		0xa9b		/* G L P S, type code exec/read accessed */
 #define GUEST_DS_ATTR		0xc93		/* G D/B P S, type data read/write accessed */
 #define GUEST_TR_ATTR		0x08b		/* P, busy 64-bit TSS (VMRUN does not load TR) */
@@ -226,10 +228,10 @@ void svm_vcpu_reset(struct svm_vcpu *sv, struct vcpu *vcpu, const struct svm_gue
 	vmcb_set_seg(vmcb, VMCB_LDTR, 0, 0, 0, 0);
 	vmcb_set_seg(vmcb, VMCB_TR, 0, GUEST_TR_ATTR, 0x67, 0);
 	vmcb_w8(vmcb, VMCB_CPL, 0);
-	vmcb_w64(vmcb, VMCB_EFER, GUEST_EFER);
-	vmcb_w64(vmcb, VMCB_CR0, GUEST_CR0);
+	vmcb_w64(vmcb, VMCB_EFER, g->efer | EFER_SVME);
+	vmcb_w64(vmcb, VMCB_CR0, g->cr0);
 	vmcb_w64(vmcb, VMCB_CR3, g->cr3);
-	vmcb_w64(vmcb, VMCB_CR4, GUEST_CR4);
+	vmcb_w64(vmcb, VMCB_CR4, g->cr4);
 	vmcb_w64(vmcb, VMCB_DR6, GUEST_DR6);
 	vmcb_w64(vmcb, VMCB_DR7, GUEST_DR7);
 	vmcb_w64(vmcb, VMCB_RFLAGS, GUEST_RFLAGS);
@@ -299,6 +301,36 @@ void svm_enter(struct svm_vcpu *sv)
 void svm_resched(void)
 {
 	cond_resched();
+}
+
+struct svm_on_cpu_work {
+	int (*fn)(const struct svm_caps *caps, void *arg);
+	void *arg;
+};
+
+static long svm_on_cpu_fn(void *p)
+{
+	struct svm_on_cpu_work *w = p;
+	struct svm_caps caps;
+	struct svm_cpu cpu = { NULL };
+	int ret;
+
+	ret = svm_probe(&caps);
+	if (ret)
+		return ret;
+	ret = svm_cpu_enable(&cpu);
+	if (ret)
+		return ret;
+	ret = w->fn(&caps, w->arg);
+	svm_cpu_disable(&cpu);
+	return ret;
+}
+
+int svm_on_cpu(int (*fn)(const struct svm_caps *caps, void *arg), void *arg)
+{
+	struct svm_on_cpu_work w = { .fn = fn, .arg = arg };
+
+	return (int)work_on_cpu(cpumask_first(cpu_online_mask), svm_on_cpu_fn, &w);
 }
 
 /* ---- the module-load self-test ---------------------------------------------- */

@@ -95,6 +95,13 @@ void svm_resched(void);
  */
 int svm_selftest_run(struct svm_vcpu *sv, bool gbpages, char *why, unsigned int len);
 
+/*
+ * Run fn on one CPU (the first online one, through work_on_cpu) with SVM
+ * probed and enabled there for the call, and disabled after.  fn's
+ * result, or svm_probe's / svm_cpu_enable's error.  May sleep.
+ */
+int svm_on_cpu(int (*fn)(const struct svm_caps *caps, void *arg), void *arg);
+
 /* The module-load self-test: prints "svm selftest PASS|FAIL ...|SKIP ...". */
 void svm_selftest(void);
 

@@ -94,7 +94,7 @@ int main(void)
 	EQ("stats bad buffer", kmod_client_stats(&c, (void *)8, 4, &count, &total), -EFAULT);
 	EQ("trace", kmod_client_trace(&c, 0, ev, 8, &count), 0);
 	EQ("trace first seq", count ? ev[0].seq : 0, 1);
-	EQ("run", kmod_client_run(&c, 0, &acc, 1, &done), -ENOSYS);
+	EQ("run: an EPT VM on SVM", kmod_client_run(&c, 0, &acc, 1, &done), -EOPNOTSUPP);
 	EQ("run done", done, 0);
 	EQ("run bad buffer", kmod_client_run(&c, 0, (void *)8, 1, &done), -EFAULT);
 	EQ("run no vcpu", kmod_client_run(&c, 5, &acc, 1, &done), -ENOENT);
