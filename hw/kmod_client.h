@@ -48,7 +48,7 @@ int kmod_client_read_gpa(struct kmod_client *c, uint64_t gpa, void *buf, size_t 
 
 int kmod_client_create_vcpu(struct kmod_client *c, const struct mmulab_vcpu_create *req);
 
-/* acc[0..n) in and out; *done accesses completed.  -ENOSYS until the world switch. */
+/* acc[0..n) in and out; *done accesses completed (hw/kmod/svm/README.md: what runs). */
 int kmod_client_run(struct kmod_client *c, uint32_t vcpu, struct mmulab_access *acc,
 		    uint32_t n, uint32_t *done);
 

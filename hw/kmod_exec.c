@@ -163,10 +163,16 @@ static int kmod_create(struct kmod_exec *k, const struct exec_config *cfg, struc
 
 		ret = kmod_client_memslot_create(&k->c, m->id, m->base_gpa, m->size, m->flags,
 						 m->backing ? m->backing : MMULAB_LEVEL_4K);
-		if (ret)
+		if (ret == -EINVAL)
 			return kmod_error(err, m->line, ret,
 					  "memslot %u in the module (the module reserves id 31 and gpa [0xffff00000, 0x1000000000))",
 					  m->id);
+		if (ret == -ERANGE)
+			return kmod_error(err, m->line, ret,
+					  "memslot %u in the module (NPT on a 4-level host maps 48 bits of guest-physical space)",
+					  m->id);
+		if (ret)
+			return kmod_error(err, m->line, ret, "memslot %u in the module", m->id);
 	}
 	for (i = 0; i < k->vm->nr_slots; i++) {
 		ret = copy_slot(k, k->vm->slots[i], err);

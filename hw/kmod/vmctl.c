@@ -55,7 +55,7 @@ _Static_assert(sizeof(struct mmulab_dirty_clear) == 24, "ABI");
 /* A 4-level nested table maps 48 bits of guest-physical space (core/mmu/mmu.c). */
 #define VMCTL_NPT_4LEVEL_BITS 48
 /* Exits one batch may take before the run is given up (-E2BIG). */
-#define VMCTL_RUN_MAX_EXITS 1000000
+#define VMCTL_RUN_MAX_EXITS 100000
 /* Trace events converted per round: stays well inside the 2 KiB frame limit. */
 #define TRACE_CHUNK 16
 
@@ -203,6 +203,18 @@ int vmctl_vm_create(const struct mmulab_vm_create *req, struct vmctl_vm **out)
 	v = plat_zalloc(sizeof(*v));
 	if (!v)
 		return -ENOMEM;
+	/*
+	 * NPT walks have the host's depth (svm/README.md), and core/mmu
+	 * chooses its depth from the width (> 48 bits: 5 levels).  The VM and
+	 * its MMU must agree on the width (with 46 bits in the VM and 52 in
+	 * the MMU, #NPF on the guest's tables was never fixed), so an NPT VM
+	 * gets 52 bits on a 5-level host and at most 48 on a 4-level one.
+	 */
+	if (req->layout == MMULAB_LAYOUT_NPT)
+		cfg.maxphyaddr = svm_tdp_maxphyaddr() > VMCTL_NPT_4LEVEL_BITS ?
+			PT64_MAX_PHYS_BITS :
+			(cfg.maxphyaddr > VMCTL_NPT_4LEVEL_BITS ? VMCTL_NPT_4LEVEL_BITS :
+								   cfg.maxphyaddr);
 	feat = (struct x86_cpu_features){ .maxphyaddr = cfg.maxphyaddr, .gbpages = cfg.gbpages };
 	v->vm = vm_create(&feat);
 	if (!v->vm) {
@@ -211,16 +223,6 @@ int vmctl_vm_create(const struct mmulab_vm_create *req, struct vmctl_vm **out)
 	}
 	v->backend = ops;
 	v->npt = req->layout == MMULAB_LAYOUT_NPT;
-	/*
-	 * NPT walks have the host's depth (svm/README.md): the MMU's width
-	 * decides its depth (> 48 bits: 5 levels), the guest's stays
-	 * req->maxphyaddr (feat, which memslots are checked against).
-	 */
-	if (v->npt)
-		cfg.maxphyaddr = svm_tdp_maxphyaddr() > VMCTL_NPT_4LEVEL_BITS ?
-			PT64_MAX_PHYS_BITS :
-			(cfg.maxphyaddr > VMCTL_NPT_4LEVEL_BITS ? VMCTL_NPT_4LEVEL_BITS :
-								   cfg.maxphyaddr);
 	/* Attached before any slot or vCPU exists: each is registered as it comes. */
 	ret = vm_attach_mmu(v->vm, ops, &cfg, vmctl_flush, v);
 	if (ret) {
@@ -467,11 +469,16 @@ static int vmctl_access_check(const struct mmulab_access *a, bool paging)
 	    a->kind > MMULAB_ACCESS_FETCH ||
 	    (a->size != 1 && a->size != 2 && a->size != 4 && a->size != 8))
 		return -EINVAL;
-	/* The interpreter performs loads and stores at CPL 0 (svm/README.md). */
-	if (a->kind == MMULAB_ACCESS_FETCH || a->cpl != 0)
+	/*
+	 * Loads and stores at CPL 0 (the interpreter) and CPL 3 (the stub);
+	 * with paging off the CPL changes nothing, so those run at CPL 0.
+	 */
+	if (a->kind == MMULAB_ACCESS_FETCH)
 		return -EOPNOTSUPP;
 	if (!paging)
 		return a->gva + a->size <= (1ULL << 32) ? 0 : -EINVAL;
+	if (a->cpl == 1 || a->cpl == 2)
+		return -EOPNOTSUPP;
 	/* A non-canonical address is a #GP, which the interpreter does not report. */
 	if (!vmctl_canonical48(a->gva) || !vmctl_canonical48(a->gva + a->size - 1))
 		return -EOPNOTSUPP;
@@ -538,6 +545,7 @@ struct vmctl_run_ctx {
 	struct svm_guest g;	/* v->guest with the vCPU's registers */
 	struct mmulab_run *req;
 	struct mmulab_access *acc;
+	bool paging;		/* CR0.PG: CPL 3 means the stub */
 };
 
 /* One chunk: acc[first, first + n) through the mailbox. */
@@ -593,6 +601,34 @@ static int vmctl_run_chunk(struct vmctl_run_ctx *c, struct svm_vcpu *sv, uint32_
 	return done == n ? 0 : -EIO;
 }
 
+/* One CPL-3 access acc[i]: the stub, entered on its own (svm/guest.h). */
+static int vmctl_run_user(struct vmctl_run_ctx *c, struct svm_vcpu *sv, uint32_t i)
+{
+	struct mmulab_access *a = &c->acc[i];
+	int ret;
+
+	svm_vcpu_reset(sv, c->vcpu, &c->g);
+	svm_vcpu_set_user(sv, &c->g, a->kind == MMULAB_ACCESS_WRITE ? SVM_OP_WRITE : SVM_OP_READ,
+			  a->size, a->gva, a->value, a->flags & MMULAB_ACCESS_EFLAGS_AC);
+	ret = svm_vcpu_run(sv, VMCTL_RUN_MAX_EXITS, &c->v->svm_stats);
+	if (ret)
+		return ret;
+	a->error_code = 0;
+	a->cr2 = 0;
+	a->gpa = 0;
+	if (sv->pf) {
+		a->outcome = MMULAB_OUTCOME_PF;
+		a->error_code = sv->pf_code;
+		a->cr2 = sv->pf_cr2;
+	} else {
+		a->outcome = MMULAB_OUTCOME_OK;
+		if (a->kind == MMULAB_ACCESS_READ)
+			a->value = svm_vcpu_rax(sv);
+	}
+	c->req->done++;
+	return 0;
+}
+
 /* On the CPU with SVM enabled (svm_on_cpu). */
 static int vmctl_run_on_cpu(const struct svm_caps *caps, void *arg)
 {
@@ -613,13 +649,24 @@ static int vmctl_run_on_cpu(const struct svm_caps *caps, void *arg)
 		}
 		*svp = sv;
 	}
-	for (first = 0; first < c->req->count; first += SVM_MBOX_MAX_CMDS) {
-		unsigned int n = c->req->count - first < SVM_MBOX_MAX_CMDS ?
-			c->req->count - first : SVM_MBOX_MAX_CMDS;
+	/* Runs of CPL-0 accesses through the mailbox; CPL-3 ones one by one. */
+	for (first = 0; first < c->req->count;) {
+		unsigned int n = 0;
 
+		if (c->paging && c->acc[first].cpl == 3) {
+			ret = vmctl_run_user(c, *svp, first);
+			if (ret)
+				return ret;
+			first++;
+			continue;
+		}
+		while (first + n < c->req->count && n < SVM_MBOX_MAX_CMDS &&
+		       !(c->paging && c->acc[first + n].cpl == 3))
+			n++;
 		ret = vmctl_run_chunk(c, *svp, first, n);
 		if (ret)
 			return ret;
+		first += n;
 	}
 	return 0;
 }
@@ -652,6 +699,7 @@ int vmctl_run(struct vmctl_vm *v, struct mmulab_run *req, struct mmulab_access *
 	if (ret)
 		return ret;
 	c.g = v->guest;
+	c.paging = paging;
 	if (paging) {
 		const struct x86_paging_regs *r = &c.vcpu->regs;
 

@@ -12,9 +12,12 @@
 extern const u8 mmulab_svm_guest_code[];
 extern const u8 mmulab_svm_guest_code_end[];
 extern const u8 mmulab_svm_guest_pf[];
+extern const u8 mmulab_svm_guest_user[];
+extern const u8 mmulab_svm_guest_user_end[];
 
 #define PTE_P		0x1ULL
 #define PTE_W		0x2ULL
+#define PTE_U		0x4ULL
 #define PTE_PS		0x80ULL
 #define GUEST_4K		0x1000ULL
 
@@ -29,6 +32,8 @@ static void idt_gate(u64 handler, u16 sel, u64 gate[2])
 /* Long-mode descriptors: 64-bit code (L=1, P, S, type 0xb), flat data. */
 #define GDT_CODE64	0x00af9b000000ffffULL
 #define GDT_DATA	0x00cf93000000ffffULL
+#define GDT_UCODE64	0x00affb000000ffffULL
+#define GDT_UDATA	0x00cff3000000ffffULL
 
 /* gpa of the region's page `off` and its linear address. */
 #define RSV_GPA(g, off)	((g)->base + (off))
@@ -36,28 +41,31 @@ static void idt_gate(u64 handler, u16 sel, u64 gate[2])
 
 u64 svm_guest_rsv_pml4e(const struct svm_guest *g)
 {
-	return (g->base + SVM_GUEST_RPDPT) | PTE_P | PTE_W;
+	return (g->base + SVM_GUEST_RPDPT) | PTE_P | PTE_W | PTE_U;
 }
 
 int svm_guest_place(struct vm *vm, u64 base, struct svm_guest *g)
 {
 	size_t code_len = mmulab_svm_guest_code_end - mmulab_svm_guest_code;
-	static const u64 gdt[3] = { 0, GDT_CODE64, GDT_DATA };
+	size_t user_len = mmulab_svm_guest_user_end - mmulab_svm_guest_user;
+	static const u64 gdt[5] = { 0, GDT_CODE64, GDT_DATA, GDT_UDATA, GDT_UCODE64 };
 	u64 gate[2];
 	unsigned int i, j;
 	int ret;
 
-	if ((base & (GUEST_4K - 1)) || code_len > SVM_GUEST_CODE_MAX)
+	if ((base & (GUEST_4K - 1)) || code_len > SVM_GUEST_CODE_MAX ||
+	    user_len > SVM_GUEST_USER_MAX)
 		return MMU_EINVAL;
 	g->base = base;
 
 	/* The region at SVM_RSV_VA: PDPT[0] -> PD[0] -> PT[0..15] -> its own pages. */
-	ret = vm_write_value(vm, base + SVM_GUEST_RPDPT, 8, (base + SVM_GUEST_RPD) | PTE_P | PTE_W);
+	ret = vm_write_value(vm, base + SVM_GUEST_RPDPT, 8, (base + SVM_GUEST_RPD) | PTE_P | PTE_W | PTE_U);
 	if (!ret)
-		ret = vm_write_value(vm, base + SVM_GUEST_RPD, 8, (base + SVM_GUEST_RPT) | PTE_P | PTE_W);
+		ret = vm_write_value(vm, base + SVM_GUEST_RPD, 8, (base + SVM_GUEST_RPT) | PTE_P | PTE_W | PTE_U);
 	for (i = 0; i < SVM_GUEST_PAGES && !ret; i++)
 		ret = vm_write_value(vm, base + SVM_GUEST_RPT + i * 8, 8,
-				     (base + i * GUEST_4K) | PTE_P | PTE_W);
+				     (base + i * GUEST_4K) | PTE_P | PTE_W |
+				     (i * GUEST_4K == SVM_GUEST_USER ? PTE_U : 0));
 
 	/* The guest's own root: gva == gpa over the first 4 GiB, and the region. */
 	if (!ret)
@@ -77,6 +85,8 @@ int svm_guest_place(struct vm *vm, u64 base, struct svm_guest *g)
 		ret = vm_write_gpa(vm, base + SVM_GUEST_GDT, gdt, sizeof(gdt));
 	if (!ret)
 		ret = vm_write_gpa(vm, base + SVM_GUEST_CODE, mmulab_svm_guest_code, code_len);
+	if (!ret)
+		ret = vm_write_gpa(vm, base + SVM_GUEST_USER, mmulab_svm_guest_user, user_len);
 	/* The IDT: not-present gates but for #PF (another exception ends in a triple fault). */
 	for (i = 0; i < SVM_GUEST_IDT_GATES && !ret; i++) {
 		gate[0] = gate[1] = 0;
@@ -96,6 +106,7 @@ int svm_guest_place(struct vm *vm, u64 base, struct svm_guest *g)
 	g->efer = 0x500ULL;		/* LMA LME */
 	g->rip = RSV_VA(SVM_GUEST_CODE);
 	g->rsp = RSV_VA(SVM_GUEST_STACK_TOP);
+	g->user_rip = RSV_VA(SVM_GUEST_USER);
 	g->mbox = RSV_VA(SVM_GUEST_MBOX);
 	g->mbox_gpa = base + SVM_GUEST_MBOX;
 	g->gdt = RSV_VA(SVM_GUEST_GDT);

@@ -24,6 +24,16 @@
  *   0xa000  code (guest_code.S)
  *   0xb000  stack, 8 KiB, grows down from 0xd000
  *   0xd000  mailbox, 8 KiB (to 0xefff): header, then commands
+ *   0xf000  the CPL-3 stub (guest_code.S), the region's one user page
+ *
+ * The region's PML4, PDPT and PD entries have U=1 and its PTEs U=0 but
+ * for the stub's, so only the stub is a user page (and SMEP/SMAP see the
+ * rest as supervisor pages).  A CPL-3 access is one entry of its own:
+ * the host enters the stub at CPL 3 with the access in registers (R8 =
+ * bytes, R9 = address, R10 = SVM_OP_*, RAX = value), intercepts #PF
+ * (EXITINFO1 = error code, EXITINFO2 = the address), and the stub ends
+ * in VMMCALL with the value read in RAX.  No ring transition happens in
+ * the guest, so it needs no TSS.
  *
  * A 4-level scenario runs on its own CR3: before each run the module
  * writes PML4[510] of that root (-EINVAL if the scenario uses it), so the
@@ -61,6 +71,8 @@
 #define SVM_GUEST_STACK_TOP	0xd000
 #define SVM_GUEST_MBOX		0xd000
 #define SVM_GUEST_MBOX_SIZE	0x2000
+#define SVM_GUEST_USER		0xf000
+#define SVM_GUEST_USER_MAX	0x1000
 #define SVM_GUEST_SIZE		0x10000	/* reserved, rounded up */
 #define SVM_GUEST_PAGES		(SVM_GUEST_SIZE / 0x1000)
 
@@ -92,9 +104,11 @@
 #define SVM_ST_BAD_SIZE		3
 #define SVM_ST_PF		4	/* the access faulted: CMD_VALUE = CR2, CMD_PFEC = error code */
 
-/* Guest selectors (GDT entries 1 and 2). */
+/* Guest selectors (GDT entries 1 and 2; 3 and 4 for CPL 3, RPL 3). */
 #define SVM_GUEST_CS		0x08
 #define SVM_GUEST_DS		0x10
+#define SVM_GUEST_USER_DS	0x1b
+#define SVM_GUEST_USER_CS	0x23
 
 #ifndef __ASSEMBLY__
 
@@ -121,6 +135,7 @@ struct svm_guest {
 	u64 efer;	/* without SVME (svm_vcpu_reset adds it) */
 	u64 rip;	/* entry point */
 	u64 rsp;
+	u64 user_rip;	/* the CPL-3 stub */
 	u64 mbox;	/* gva of the mailbox, passed in rdi */
 	u64 mbox_gpa;
 	u64 gdt;

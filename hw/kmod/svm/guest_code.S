@@ -119,3 +119,52 @@ mmulab_svm_guest_pf:
 	iretq
 	.globl mmulab_svm_guest_code_end
 mmulab_svm_guest_code_end:
+
+	/*
+	 * The CPL-3 stub, copied to base + SVM_GUEST_USER (a user page).
+	 * In: r8d = bytes, r9 = address, r10d = SVM_OP_READ/WRITE, rax =
+	 * the value to write.  Out: rax = the value read.  A #PF is
+	 * intercepted by the host; a bad op or size is ud2 (intercepted too).
+	 */
+	.balign 16
+	.globl mmulab_svm_guest_user
+mmulab_svm_guest_user:
+	cmpl	$SVM_OP_WRITE, %r10d
+	je	5f
+	cmpl	$SVM_OP_READ, %r10d
+	jne	9f
+	cmpl	$1, %r8d
+	jne	1f
+	movzbl	(%r9), %eax
+	jmp	8f
+1:	cmpl	$2, %r8d
+	jne	2f
+	movzwl	(%r9), %eax
+	jmp	8f
+2:	cmpl	$4, %r8d
+	jne	3f
+	movl	(%r9), %eax
+	jmp	8f
+3:	cmpl	$8, %r8d
+	jne	9f
+	movq	(%r9), %rax
+	jmp	8f
+5:	cmpl	$1, %r8d
+	jne	1f
+	movb	%al, (%r9)
+	jmp	8f
+1:	cmpl	$2, %r8d
+	jne	2f
+	movw	%ax, (%r9)
+	jmp	8f
+2:	cmpl	$4, %r8d
+	jne	3f
+	movl	%eax, (%r9)
+	jmp	8f
+3:	cmpl	$8, %r8d
+	jne	9f
+	movq	%rax, (%r9)
+8:	vmmcall
+9:	ud2
+	.globl mmulab_svm_guest_user_end
+mmulab_svm_guest_user_end:

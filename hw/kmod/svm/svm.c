@@ -244,6 +244,39 @@ void svm_vcpu_reset(struct svm_vcpu *sv, struct vcpu *vcpu, const struct svm_gue
 	sv->gprs.rdi = g->mbox;
 	sv->first_run = true;
 	sv->flush_pending = false;
+	sv->user = false;
+	sv->pf = false;
+}
+
+#define GUEST_USER_CS_ATTR	0xafb	/* as GUEST_CS_ATTR, DPL 3 */
+#define GUEST_USER_DS_ATTR	0xcf3	/* as GUEST_DS_ATTR, DPL 3 */
+#define RFLAGS_AC		BIT(18)
+
+void svm_vcpu_set_user(struct svm_vcpu *sv, const struct svm_guest *g, u32 op, u32 bytes,
+		       u64 addr, u64 value, bool ac)
+{
+	void *vmcb = sv->vmcb;
+
+	vmcb_set_seg(vmcb, VMCB_CS, SVM_GUEST_USER_CS, GUEST_USER_CS_ATTR, 0xffffffff, 0);
+	vmcb_set_seg(vmcb, VMCB_DS, SVM_GUEST_USER_DS, GUEST_USER_DS_ATTR, 0xffffffff, 0);
+	vmcb_set_seg(vmcb, VMCB_ES, SVM_GUEST_USER_DS, GUEST_USER_DS_ATTR, 0xffffffff, 0);
+	vmcb_set_seg(vmcb, VMCB_SS, SVM_GUEST_USER_DS, GUEST_USER_DS_ATTR, 0xffffffff, 0);
+	vmcb_w8(vmcb, VMCB_CPL, 3);
+	vmcb_w64(vmcb, VMCB_RIP, g->user_rip);
+	vmcb_w64(vmcb, VMCB_RAX, value);
+	vmcb_w64(vmcb, VMCB_RFLAGS, GUEST_RFLAGS | (ac ? RFLAGS_AC : 0));
+	/* #PF too: the stub's faults come to the host, never to the guest's IDT. */
+	vmcb_w32(vmcb, VMCB_INTERCEPT_EXC, vmcb_r32(vmcb, VMCB_INTERCEPT_EXC) | BIT(14));
+	sv->gprs.r8 = bytes;
+	sv->gprs.r9 = addr;
+	sv->gprs.r10 = op;
+	sv->user = true;
+	sv->pf = false;
+}
+
+u64 svm_vcpu_rax(const struct svm_vcpu *sv)
+{
+	return vmcb_r64(sv->vmcb, VMCB_RAX);
 }
 
 void svm_flush_remote(void *opaque)

@@ -50,6 +50,10 @@ struct svm_vcpu {
 	struct svm_gprs gprs;
 	bool first_run;			/* TLB_CONTROL = flush on the next VMRUN */
 	bool flush_pending;		/* the MMU asked for a remote flush */
+	bool user;			/* running the CPL-3 stub: #PF intercepted */
+	bool pf;			/* user: the access took #PF */
+	u32 pf_code;			/* its error code (EXITINFO1) */
+	u64 pf_cr2;			/* its address (EXITINFO2) */
 };
 
 /* Exit counters of svm_vcpu_run (and of the VM's life, if the caller keeps adding). */
@@ -64,6 +68,14 @@ int svm_vcpu_init(struct svm_vcpu *sv, const struct svm_caps *caps);
 void svm_vcpu_destroy(struct svm_vcpu *sv);
 /* Set the VMCB's guest state to the guest's entry state (guest.h). */
 void svm_vcpu_reset(struct svm_vcpu *sv, struct vcpu *vcpu, const struct svm_guest *g);
+/*
+ * After svm_vcpu_reset: enter the CPL-3 stub instead (guest.h) for one
+ * access, #PF intercepted.  After the run, sv->pf says whether it
+ * faulted; else svm_vcpu_rax() is the value read.
+ */
+void svm_vcpu_set_user(struct svm_vcpu *sv, const struct svm_guest *g, u32 op, u32 bytes,
+		       u64 addr, u64 value, bool ac);
+u64 svm_vcpu_rax(const struct svm_vcpu *sv);
 /* The MMU's flush_remote_tlbs (vm_attach_mmu's `flush`); opaque = the svm_vcpu. */
 void svm_flush_remote(void *opaque);
 /*

@@ -88,6 +88,16 @@ int svm_vcpu_run(struct svm_vcpu *sv, u64 max_exits, struct svm_run_stats *st)
 				 vmcb_r64(sv->vmcb, VMCB_NEXT_RIP) :
 				 vmcb_r64(sv->vmcb, VMCB_RIP) + SVM_VMMCALL_LEN);
 			return 0;
+		case SVM_EXIT_EXCP_BASE + 14:
+			if (!sv->user) {
+				svm_dump(sv, "#PF intercepted outside the CPL-3 stub");
+				return -EIO;
+			}
+			/* The stub's access faulted: that is its result. */
+			sv->pf = true;
+			sv->pf_code = (u32)vmcb_r64(sv->vmcb, VMCB_EXITINFO1);
+			sv->pf_cr2 = vmcb_r64(sv->vmcb, VMCB_EXITINFO2);
+			return 0;
 		case SVM_EXIT_SHUTDOWN:
 			svm_dump(sv, "guest shutdown (triple fault)");
 			return -EIO;

@@ -123,7 +123,7 @@ struct mmulab_vcpu_create {
 	__u64 efer;          /* guest memory at CR3, so write the tables first */
 };
 
-/* ---- running accesses (needs the world switch: -ENOSYS for now) ------------------------- */
+/* ---- running accesses (on SVM with NPT; hw/kmod/svm/README.md says what runs) ------------ */
 
 /* mmulab_access.kind, mmulab_fault.access */
 #define MMULAB_ACCESS_READ  0
@@ -149,7 +149,7 @@ struct mmulab_access {
 	__u32 error_code;    /* out: #PF error code */
 	__u32 pad;           /* zero */
 	__u64 cr2;           /* out: #PF linear address */
-	__u64 gpa;           /* out: where an OK access went */
+	__u64 gpa;           /* out: where an OK access went; 0 on SVM (the guest cannot see it) */
 };
 
 struct mmulab_run {
