@@ -212,3 +212,14 @@ int kmod_client_dirty_log_clear(struct kmod_client *c, uint32_t slot, uint64_t f
 
 	return client_ioctl(c, MMULAB_CLEAR_DIRTY_LOG, &r);
 }
+
+int kmod_client_set_reg(struct kmod_client *c, uint32_t vcpu, uint32_t reg, uint64_t value,
+			bool *gp)
+{
+	struct mmulab_set_reg r = { .vcpu = vcpu, .reg = reg, .value = value };
+	int ret = client_ioctl(c, MMULAB_SET_REG, &r);
+
+	if (!ret)
+		*gp = r.gp;
+	return ret;
+}

@@ -48,6 +48,10 @@ int kmod_client_read_gpa(struct kmod_client *c, uint64_t gpa, void *buf, size_t 
 
 int kmod_client_create_vcpu(struct kmod_client *c, const struct mmulab_vcpu_create *req);
 
+/* A register load (MMULAB_REG_*); *gp = 1 when it takes #GP. */
+int kmod_client_set_reg(struct kmod_client *c, uint32_t vcpu, uint32_t reg, uint64_t value,
+			bool *gp);
+
 /* acc[0..n) in and out; *done accesses completed (hw/kmod/svm/README.md: what runs). */
 int kmod_client_run(struct kmod_client *c, uint32_t vcpu, struct mmulab_access *acc,
 		    uint32_t n, uint32_t *done);

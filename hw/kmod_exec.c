@@ -375,6 +375,35 @@ static int kmod_slot_step(struct kmod_exec *k, const struct scn_step *st, struct
 	return 0;
 }
 
+/*
+ * A register load: in the module (whose vCPU the run uses) and in the
+ * builder (whose CPL and EFLAGS.AC the accesses take when they name none).
+ */
+static int kmod_set_reg(struct kmod_exec *k, const struct scn_step *st, struct step_result *res,
+			struct exec_error *err)
+{
+	struct vcpu *v = vm_vcpu(k->vm, st->vcpu);
+	bool gp = false, gp_builder = false;
+	int ret;
+
+	*res = (struct step_result){ .outcome = OUTCOME_DONE };
+	if (!v)
+		return kmod_error(err, st->line, 0, "register load on vcpu %u, which does not exist",
+				  st->vcpu);
+	ret = kmod_client_set_reg(&k->c, st->vcpu, (uint32_t)st->u.set.reg, st->u.set.value, &gp);
+	if (ret)
+		return kmod_error(err, st->line, ret, "register load on vcpu %u in the module",
+				  st->vcpu);
+	ret = vcpu_set_reg(v, st->u.set.reg, st->u.set.value, &gp_builder);
+	if (ret || gp != gp_builder)
+		return kmod_error(err, st->line, 0,
+				  "register load on vcpu %u: the module and the builder disagree",
+				  st->vcpu);
+	if (gp)
+		res->outcome = OUTCOME_GP;
+	return 0;
+}
+
 static const char *const step_names[] = {
 	[STEP_ACCESS] = "an access", [STEP_WRITE_GPA] = "write-gpa",
 	[STEP_CHECK_GPA] = "check-gpa", [STEP_SET_REG] = "a register load",
@@ -396,6 +425,8 @@ static int kmod_step(void *state, const struct scn_step *st, struct step_result 
 	case STEP_WRITE_GPA:
 	case STEP_CHECK_GPA:
 		return kmod_gpa(k, st, res, err);
+	case STEP_SET_REG:
+		return kmod_set_reg(k, st, res, err);
 	case STEP_INVLPG:
 		/*
 		 * Every MMULAB_RUN enters the guest with its TLB flushed
@@ -422,13 +453,23 @@ static int kmod_step(void *state, const struct scn_step *st, struct step_result 
 					  step_names[st->kind] ? step_names[st->kind] : "this step");
 }
 
+/*
+ * A threads group, one access after another in the group's order: one
+ * interleaving of the many a concurrent run allows (the vCPUs do not run
+ * concurrently here yet).
+ */
 static int kmod_run_threads(void *state, const struct scn_step *steps, unsigned n,
 			    struct step_result *res, struct exec_error *err)
 {
-	(void)state;
-	(void)res;
-	return kmod_error(err, n ? steps[0].line : 0, 0,
-			  "the kmod executor cannot run a threads group yet");
+	unsigned i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		ret = kmod_step(state, &steps[i], &res[i], err);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 static void kmod_costs(void *state, struct exec_costs *out)

@@ -130,6 +130,19 @@ static int dev_run(struct vmctl_vm *vm, void __user *argp)
 	return ret;
 }
 
+static int dev_set_reg(struct vmctl_vm *vm, void __user *argp)
+{
+	struct mmulab_set_reg req;
+	int ret;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	ret = vmctl_set_reg(vm, &req);
+	if (!ret && copy_to_user(argp, &req, sizeof(req)))
+		ret = -EFAULT;
+	return ret;
+}
+
 static int dev_fault(struct vmctl_vm *vm, void __user *argp)
 {
 	struct mmulab_fault req;
@@ -246,6 +259,8 @@ static long mmulab_vm_ioctl(struct vmctl_vm *vm, unsigned int cmd, void __user *
 		return dev_run(vm, argp);
 	case MMULAB_FAULT:
 		return dev_fault(vm, argp);
+	case MMULAB_SET_REG:
+		return dev_set_reg(vm, argp);
 	case MMULAB_GET_STATS:
 		return dev_get_stats(vm, argp);
 	case MMULAB_GET_TRACE:

@@ -35,6 +35,11 @@ _Static_assert(MMULAB_FAULT_FIXED == MMU_FAULT_FIXED &&
 	       MMULAB_FAULT_SPURIOUS == MMU_FAULT_SPURIOUS &&
 	       MMULAB_FAULT_RETRY == MMU_FAULT_RETRY && MMULAB_FAULT_MMIO == MMU_FAULT_MMIO,
 	       "fault outcomes");
+_Static_assert(MMULAB_REG_CR0 == REG_CR0 && MMULAB_REG_CR3 == REG_CR3 &&
+	       MMULAB_REG_CR4 == REG_CR4 && MMULAB_REG_EFER == REG_EFER &&
+	       MMULAB_REG_PKRU == REG_PKRU && MMULAB_REG_CPL == REG_CPL &&
+	       MMULAB_REG_EFLAGS_AC == REG_EFLAGS_AC, "registers");
+_Static_assert(sizeof(struct mmulab_set_reg) == 24, "ABI");
 _Static_assert(MMULAB_MAX_MEMSLOTS == VM_MAX_MEMSLOTS, "memslots");
 _Static_assert(MMULAB_MAX_VCPUS == VM_MAX_VCPUS, "vCPUs");
 _Static_assert(MMULAB_TRACE_MAX <= MMU_TRACE_RING, "trace ring");
@@ -423,6 +428,27 @@ static int vmctl_vcpu_lookup(const struct vmctl_vm *v, uint32_t id, struct vcpu 
 		return -EINVAL;
 	*vcpu = vm_vcpu(v->vm, id);
 	return *vcpu ? 0 : -ENOENT;
+}
+
+int vmctl_set_reg(struct vmctl_vm *v, struct mmulab_set_reg *req)
+{
+	struct vcpu *vcpu;
+	bool gp = false;
+	int ret;
+
+	ret = vmctl_vcpu_lookup(v, req->vcpu, &vcpu);
+	if (ret)
+		return ret;
+	if (req->pad || req->reg > MMULAB_REG_EFLAGS_AC)
+		return -EINVAL;
+	/* A PAE CR3 reads its PDPTEs from guest memory (which may allocate). */
+	if (vmctl_mem_check(v))
+		return -ENOMEM;
+	ret = vcpu_set_reg(vcpu, (enum scn_reg)req->reg, req->value, &gp);
+	if (ret)
+		return vmctl_errno(ret);
+	req->gp = gp;
+	return 0;
 }
 
 /* ---- running ------------------------------------------------------------------------------ */

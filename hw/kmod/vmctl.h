@@ -42,6 +42,9 @@ int vmctl_read_gpa(struct vmctl_vm *v, const struct mmulab_gpa_io *req, void *bu
 
 int vmctl_vcpu_create(struct vmctl_vm *v, const struct mmulab_vcpu_create *req);
 
+/* A register load (vcpu_set_reg); req->gp out. */
+int vmctl_set_reg(struct vmctl_vm *v, struct mmulab_set_reg *req);
+
 /* The batch header: count, len, the vCPU.  0 or -errno. */
 int vmctl_run_check(struct vmctl_vm *v, const struct mmulab_run *req);
 /* acc[0..req->count) in and out.  -ENOSYS until the world switch exists. */

@@ -123,6 +123,24 @@ struct mmulab_vcpu_create {
 	__u64 efer;          /* guest memory at CR3, so write the tables first */
 };
 
+/* mmulab_set_reg.reg */
+#define MMULAB_REG_CR0       0
+#define MMULAB_REG_CR3       1
+#define MMULAB_REG_CR4       2
+#define MMULAB_REG_EFER      3
+#define MMULAB_REG_PKRU      4
+#define MMULAB_REG_CPL       5
+#define MMULAB_REG_EFLAGS_AC 6
+
+/* A register load on a vCPU, as the guest's MOV / WRMSR would do it. */
+struct mmulab_set_reg {
+	__u32 vcpu;          /* in: an existing vCPU */
+	__u32 reg;           /* in: MMULAB_REG_* */
+	__u64 value;         /* in */
+	__u32 gp;            /* out: 1 = the load takes #GP (nothing changed) */
+	__u32 pad;           /* zero */
+};
+
 /* ---- running accesses (on SVM with NPT; hw/kmod/svm/README.md says what runs) ------------ */
 
 /* mmulab_access.kind, mmulab_fault.access */
@@ -244,6 +262,7 @@ struct mmulab_dirty_clear {
 #define MMULAB_READ_GPA        _IOW(MMULAB_IOCTL_TYPE, 0x21, struct mmulab_gpa_io)
 #define MMULAB_CREATE_VCPU     _IOW(MMULAB_IOCTL_TYPE, 0x30, struct mmulab_vcpu_create)
 #define MMULAB_RUN             _IOWR(MMULAB_IOCTL_TYPE, 0x31, struct mmulab_run)
+#define MMULAB_SET_REG         _IOWR(MMULAB_IOCTL_TYPE, 0x32, struct mmulab_set_reg)
 #define MMULAB_FAULT           _IOWR(MMULAB_IOCTL_TYPE, 0x40, struct mmulab_fault)
 #define MMULAB_GET_STATS       _IOWR(MMULAB_IOCTL_TYPE, 0x50, struct mmulab_stats)
 #define MMULAB_GET_TRACE       _IOWR(MMULAB_IOCTL_TYPE, 0x51, struct mmulab_trace)
