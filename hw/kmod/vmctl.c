@@ -499,8 +499,6 @@ static int vmctl_access_check(const struct mmulab_access *a, bool paging)
 	 * Loads and stores at CPL 0 (the interpreter) and CPL 3 (the stub);
 	 * with paging off the CPL changes nothing, so those run at CPL 0.
 	 */
-	if (a->kind == MMULAB_ACCESS_FETCH)
-		return -EOPNOTSUPP;
 	if (!paging)
 		return a->gva + a->size <= (1ULL << 32) ? 0 : -EINVAL;
 	if (a->cpl == 1 || a->cpl == 2)
@@ -655,6 +653,45 @@ static int vmctl_run_user(struct vmctl_run_ctx *c, struct svm_vcpu *sv, uint32_t
 	return 0;
 }
 
+/*
+ * One fetch acc[i] (svm/README.md, "Fetches"): every SPTE zapped, the
+ * guest entered at the address itself, stopped at the fetch's #NPF
+ * before the instruction runs; the value is read at that gpa.
+ */
+static int vmctl_run_fetch(struct vmctl_run_ctx *c, struct svm_vcpu *sv, uint32_t i)
+{
+	struct mmulab_access *a = &c->acc[i];
+	uint64_t gpa, val;
+	int ret;
+
+	mmu_zap_all(c->v->vm->mmu);
+	svm_vcpu_reset(sv, c->vcpu, &c->g);
+	svm_vcpu_set_fetch(sv, c->paging ? a->cpl : 0, a->gva, a->flags & MMULAB_ACCESS_EFLAGS_AC);
+	ret = svm_vcpu_run(sv, VMCTL_RUN_MAX_EXITS, &c->v->svm_stats);
+	if (ret)
+		return ret;
+	a->error_code = 0;
+	a->cr2 = 0;
+	a->gpa = 0;
+	if (sv->pf) {
+		a->outcome = MMULAB_OUTCOME_PF;
+		a->error_code = sv->pf_code;
+		a->cr2 = sv->pf_cr2;
+	} else if (sv->fetched) {
+		gpa = (sv->fetch_gpa & ~0xfffULL) | (a->gva & 0xfff);
+		ret = vm_read_value(c->v->vm, gpa, a->size, &val);
+		if (ret)
+			return vmctl_errno(ret);
+		a->outcome = MMULAB_OUTCOME_OK;
+		a->value = val;
+		a->gpa = gpa;
+	} else {
+		return -EIO;
+	}
+	c->req->done++;
+	return 0;
+}
+
 /* On the CPU with SVM enabled (svm_on_cpu). */
 static int vmctl_run_on_cpu(const struct svm_caps *caps, void *arg)
 {
@@ -679,6 +716,13 @@ static int vmctl_run_on_cpu(const struct svm_caps *caps, void *arg)
 	for (first = 0; first < c->req->count;) {
 		unsigned int n = 0;
 
+		if (c->acc[first].kind == MMULAB_ACCESS_FETCH) {
+			ret = vmctl_run_fetch(c, *svp, first);
+			if (ret)
+				return ret;
+			first++;
+			continue;
+		}
 		if (c->paging && c->acc[first].cpl == 3) {
 			ret = vmctl_run_user(c, *svp, first);
 			if (ret)
@@ -687,6 +731,7 @@ static int vmctl_run_on_cpu(const struct svm_caps *caps, void *arg)
 			continue;
 		}
 		while (first + n < c->req->count && n < SVM_MBOX_MAX_CMDS &&
+		       c->acc[first + n].kind != MMULAB_ACCESS_FETCH &&
 		       !(c->paging && c->acc[first + n].cpl == 3))
 			n++;
 		ret = vmctl_run_chunk(c, *svp, first, n);

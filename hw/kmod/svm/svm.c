@@ -246,22 +246,44 @@ void svm_vcpu_reset(struct svm_vcpu *sv, struct vcpu *vcpu, const struct svm_gue
 	sv->flush_pending = false;
 	sv->user = false;
 	sv->pf = false;
+	sv->fetch = false;
+	sv->fetched = false;
 }
 
 #define GUEST_USER_CS_ATTR	0xafb	/* as GUEST_CS_ATTR, DPL 3 */
 #define GUEST_USER_DS_ATTR	0xcf3	/* as GUEST_DS_ATTR, DPL 3 */
 #define RFLAGS_AC		BIT(18)
 
-void svm_vcpu_set_user(struct svm_vcpu *sv, const struct svm_guest *g, u32 op, u32 bytes,
-		       u64 addr, u64 value, bool ac)
+static void svm_vcpu_cpl3(void *vmcb)
 {
-	void *vmcb = sv->vmcb;
-
 	vmcb_set_seg(vmcb, VMCB_CS, SVM_GUEST_USER_CS, GUEST_USER_CS_ATTR, 0xffffffff, 0);
 	vmcb_set_seg(vmcb, VMCB_DS, SVM_GUEST_USER_DS, GUEST_USER_DS_ATTR, 0xffffffff, 0);
 	vmcb_set_seg(vmcb, VMCB_ES, SVM_GUEST_USER_DS, GUEST_USER_DS_ATTR, 0xffffffff, 0);
 	vmcb_set_seg(vmcb, VMCB_SS, SVM_GUEST_USER_DS, GUEST_USER_DS_ATTR, 0xffffffff, 0);
 	vmcb_w8(vmcb, VMCB_CPL, 3);
+}
+
+void svm_vcpu_set_fetch(struct svm_vcpu *sv, u8 cpl, u64 addr, bool ac)
+{
+	void *vmcb = sv->vmcb;
+
+	if (cpl == 3)
+		svm_vcpu_cpl3(vmcb);
+	vmcb_w64(vmcb, VMCB_RIP, addr);
+	vmcb_w64(vmcb, VMCB_RFLAGS, GUEST_RFLAGS | (ac ? RFLAGS_AC : 0));
+	vmcb_w32(vmcb, VMCB_INTERCEPT_EXC, vmcb_r32(vmcb, VMCB_INTERCEPT_EXC) | BIT(14));
+	sv->user = false;
+	sv->fetch = true;
+	sv->fetched = false;
+	sv->pf = false;
+}
+
+void svm_vcpu_set_user(struct svm_vcpu *sv, const struct svm_guest *g, u32 op, u32 bytes,
+		       u64 addr, u64 value, bool ac)
+{
+	void *vmcb = sv->vmcb;
+
+	svm_vcpu_cpl3(vmcb);
 	vmcb_w64(vmcb, VMCB_RIP, g->user_rip);
 	vmcb_w64(vmcb, VMCB_RAX, value);
 	vmcb_w64(vmcb, VMCB_RFLAGS, GUEST_RFLAGS | (ac ? RFLAGS_AC : 0));

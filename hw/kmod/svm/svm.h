@@ -54,6 +54,9 @@ struct svm_vcpu {
 	bool pf;			/* user: the access took #PF */
 	u32 pf_code;			/* its error code (EXITINFO1) */
 	u64 pf_cr2;			/* its address (EXITINFO2) */
+	bool fetch;			/* entered at a fetch's address: stop at its #NPF */
+	bool fetched;			/* fetch: the guest's walk passed, the fetch reached the gpa */
+	u64 fetch_gpa;			/* fetch: EXITINFO2 of that #NPF */
 };
 
 /* Exit counters of svm_vcpu_run (and of the VM's life, if the caller keeps adding). */
@@ -76,6 +79,14 @@ void svm_vcpu_reset(struct svm_vcpu *sv, struct vcpu *vcpu, const struct svm_gue
 void svm_vcpu_set_user(struct svm_vcpu *sv, const struct svm_guest *g, u32 op, u32 bytes,
 		       u64 addr, u64 value, bool ac);
 u64 svm_vcpu_rax(const struct svm_vcpu *sv);
+/*
+ * After svm_vcpu_reset: enter at `addr` itself at CPL 0 or 3, #PF
+ * intercepted, for a fetch (svm/README.md, "Fetches").  The caller has
+ * zapped the nested tables, so the fetch's first #NPF outside the
+ * guest's tables stops the run before anything executes: sv->fetched and
+ * sv->fetch_gpa, or sv->pf if the guest's walk refused it.
+ */
+void svm_vcpu_set_fetch(struct svm_vcpu *sv, u8 cpl, u64 addr, bool ac);
 /* The MMU's flush_remote_tlbs (vm_attach_mmu's `flush`); opaque = the svm_vcpu. */
 void svm_flush_remote(void *opaque);
 /*

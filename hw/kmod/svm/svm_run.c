@@ -74,6 +74,15 @@ int svm_vcpu_run(struct svm_vcpu *sv, u64 max_exits, struct svm_run_stats *st)
 		switch (code) {
 		case SVM_EXIT_NPF:
 			st->npf++;
+			/*
+			 * A fetch run: nothing ran yet, so the first #NPF that is
+			 * not on the guest's own tables is the fetch itself.
+			 */
+			if (sv->fetch && !(vmcb_r64(sv->vmcb, VMCB_EXITINFO1) & SVM_NPF_GUEST_TABLE)) {
+				sv->fetched = true;
+				sv->fetch_gpa = vmcb_r64(sv->vmcb, VMCB_EXITINFO2);
+				return 0;
+			}
 			ret = svm_handle_npf(sv);
 			if (ret)
 				return ret;
@@ -89,7 +98,7 @@ int svm_vcpu_run(struct svm_vcpu *sv, u64 max_exits, struct svm_run_stats *st)
 				 vmcb_r64(sv->vmcb, VMCB_RIP) + SVM_VMMCALL_LEN);
 			return 0;
 		case SVM_EXIT_EXCP_BASE + 14:
-			if (!sv->user) {
+			if (!sv->user && !sv->fetch) {
 				svm_dump(sv, "#PF intercepted outside the CPL-3 stub");
 				return -EIO;
 			}
