@@ -223,3 +223,14 @@ int kmod_client_set_reg(struct kmod_client *c, uint32_t vcpu, uint32_t reg, uint
 		*gp = r.gp;
 	return ret;
 }
+
+int kmod_client_host(struct kmod_client *c, uint64_t gpa, uint64_t size, uint32_t op,
+		     uint64_t *young)
+{
+	struct mmulab_host r = { .gpa = gpa, .size = size, .op = op };
+	int ret = client_ioctl(c, MMULAB_HOST, &r);
+
+	if (!ret && young)
+		*young = r.young;
+	return ret;
+}

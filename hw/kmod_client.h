@@ -52,6 +52,10 @@ int kmod_client_create_vcpu(struct kmod_client *c, const struct mmulab_vcpu_crea
 int kmod_client_set_reg(struct kmod_client *c, uint32_t vcpu, uint32_t reg, uint64_t value,
 			bool *gp);
 
+/* The host changes or ages [gpa, gpa + size) (MMULAB_HOST_*); *young for aging (may be NULL). */
+int kmod_client_host(struct kmod_client *c, uint64_t gpa, uint64_t size, uint32_t op,
+		     uint64_t *young);
+
 /* acc[0..n) in and out; *done accesses completed (hw/kmod/svm/README.md: what runs). */
 int kmod_client_run(struct kmod_client *c, uint32_t vcpu, struct mmulab_access *acc,
 		    uint32_t n, uint32_t *done);

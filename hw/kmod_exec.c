@@ -404,6 +404,30 @@ static int kmod_set_reg(struct kmod_exec *k, const struct scn_step *st, struct s
 	return 0;
 }
 
+/* Host changes and aging: the module's pages (aging's count is a cost, not a result). */
+static int kmod_host(struct kmod_exec *k, const struct scn_step *st, struct step_result *res,
+		     struct exec_error *err)
+{
+	static const uint32_t ops[] = {
+		[HOST_RECLAIM] = MMULAB_HOST_RECLAIM, [HOST_REMAP] = MMULAB_HOST_REMAP,
+		[HOST_READONLY] = MMULAB_HOST_READONLY,
+	};
+	uint32_t op;
+	int ret;
+
+	*res = (struct step_result){ .outcome = OUTCOME_DONE };
+	if (st->kind == STEP_HOST_AGE)
+		op = st->u.host.test_only ? MMULAB_HOST_AGE_TEST : MMULAB_HOST_AGE;
+	else if ((unsigned)st->u.host.change < sizeof(ops) / sizeof(ops[0]))
+		op = ops[st->u.host.change];
+	else
+		return kmod_error(err, st->line, 0, "unknown host change %d", st->u.host.change);
+	ret = kmod_client_host(&k->c, st->u.host.gpa, st->u.host.size, op, NULL);
+	return ret ? kmod_error(err, st->line, ret, "host change of [0x%llx, 0x%llx) in the module",
+				(unsigned long long)st->u.host.gpa,
+				(unsigned long long)(st->u.host.gpa + st->u.host.size)) : 0;
+}
+
 static const char *const step_names[] = {
 	[STEP_ACCESS] = "an access", [STEP_WRITE_GPA] = "write-gpa",
 	[STEP_CHECK_GPA] = "check-gpa", [STEP_SET_REG] = "a register load",
@@ -427,6 +451,9 @@ static int kmod_step(void *state, const struct scn_step *st, struct step_result 
 		return kmod_gpa(k, st, res, err);
 	case STEP_SET_REG:
 		return kmod_set_reg(k, st, res, err);
+	case STEP_HOST_INVALIDATE:
+	case STEP_HOST_AGE:
+		return kmod_host(k, st, res, err);
 	case STEP_INVLPG:
 		/*
 		 * Every MMULAB_RUN enters the guest with its TLB flushed

@@ -143,6 +143,19 @@ static int dev_set_reg(struct vmctl_vm *vm, void __user *argp)
 	return ret;
 }
 
+static int dev_host(struct vmctl_vm *vm, void __user *argp)
+{
+	struct mmulab_host req;
+	int ret;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	ret = vmctl_host(vm, &req);
+	if (!ret && copy_to_user(argp, &req, sizeof(req)))
+		ret = -EFAULT;
+	return ret;
+}
+
 static int dev_fault(struct vmctl_vm *vm, void __user *argp)
 {
 	struct mmulab_fault req;
@@ -261,6 +274,8 @@ static long mmulab_vm_ioctl(struct vmctl_vm *vm, unsigned int cmd, void __user *
 		return dev_fault(vm, argp);
 	case MMULAB_SET_REG:
 		return dev_set_reg(vm, argp);
+	case MMULAB_HOST:
+		return dev_host(vm, argp);
 	case MMULAB_GET_STATS:
 		return dev_get_stats(vm, argp);
 	case MMULAB_GET_TRACE:

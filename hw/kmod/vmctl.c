@@ -40,6 +40,9 @@ _Static_assert(MMULAB_REG_CR0 == REG_CR0 && MMULAB_REG_CR3 == REG_CR3 &&
 	       MMULAB_REG_PKRU == REG_PKRU && MMULAB_REG_CPL == REG_CPL &&
 	       MMULAB_REG_EFLAGS_AC == REG_EFLAGS_AC, "registers");
 _Static_assert(sizeof(struct mmulab_set_reg) == 24, "ABI");
+_Static_assert(sizeof(struct mmulab_host) == 32, "ABI");
+_Static_assert(MMULAB_HOST_RECLAIM == HOST_RECLAIM && MMULAB_HOST_REMAP == HOST_REMAP &&
+	       MMULAB_HOST_READONLY == HOST_READONLY, "host changes");
 _Static_assert(MMULAB_MAX_MEMSLOTS == VM_MAX_MEMSLOTS, "memslots");
 _Static_assert(MMULAB_MAX_VCPUS == VM_MAX_VCPUS, "vCPUs");
 _Static_assert(MMULAB_TRACE_MAX <= MMU_TRACE_RING, "trace ring");
@@ -449,6 +452,27 @@ int vmctl_set_reg(struct vmctl_vm *v, struct mmulab_set_reg *req)
 		return vmctl_errno(ret);
 	req->gp = gp;
 	return 0;
+}
+
+int vmctl_host(struct vmctl_vm *v, struct mmulab_host *req)
+{
+	if (req->pad || req->op > MMULAB_HOST_AGE_TEST || !req->size ||
+	    ((req->gpa | req->size) & (PAGE_SIZE_4K - 1)) || req->gpa + req->size < req->gpa)
+		return -EINVAL;
+	if (req->gpa + req->size > (1ULL << v->vm->feat.maxphyaddr))
+		return -ERANGE;
+	/* The interpreter's pages are not the host's to change. */
+	if (vmctl_rsv_gpa(req->gpa, req->size))
+		return -EINVAL;
+	req->young = 0;
+	if (req->op == MMULAB_HOST_AGE || req->op == MMULAB_HOST_AGE_TEST) {
+		req->young = vm_host_age(v->vm, req->gpa, req->size, req->op == MMULAB_HOST_AGE_TEST);
+		return 0;
+	}
+	if (vmctl_mem_check(v))
+		return -ENOMEM;
+	return vmctl_errno(vm_host_change(v->vm, req->gpa, req->size,
+					  (enum scn_host_change)req->op));
 }
 
 /* ---- running ------------------------------------------------------------------------------ */

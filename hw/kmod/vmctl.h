@@ -45,6 +45,9 @@ int vmctl_vcpu_create(struct vmctl_vm *v, const struct mmulab_vcpu_create *req);
 /* A register load (vcpu_set_reg); req->gp out. */
 int vmctl_set_reg(struct vmctl_vm *v, struct mmulab_set_reg *req);
 
+/* A host change or aging of guest pages (vm_host_change / vm_host_age). */
+int vmctl_host(struct vmctl_vm *v, struct mmulab_host *req);
+
 /* The batch header: count, len, the vCPU.  0 or -errno. */
 int vmctl_run_check(struct vmctl_vm *v, const struct mmulab_run *req);
 /* acc[0..req->count) in and out.  -ENOSYS until the world switch exists. */

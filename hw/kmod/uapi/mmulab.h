@@ -141,6 +141,21 @@ struct mmulab_set_reg {
 	__u32 pad;           /* zero */
 };
 
+/* mmulab_host.op: what the host does to the pages behind [gpa, gpa + size) */
+#define MMULAB_HOST_RECLAIM   0  /* swap out: contents come back on next touch, in a new frame */
+#define MMULAB_HOST_REMAP     1  /* migrate: contents move to a new frame now */
+#define MMULAB_HOST_READONLY  2  /* the host maps them read-only (a guest write breaks it) */
+#define MMULAB_HOST_AGE       3  /* age them (access tracking): young counts leaves, clears A */
+#define MMULAB_HOST_AGE_TEST  4  /* as AGE, but only look */
+
+struct mmulab_host {
+	__u64 gpa;           /* in: 4 KiB aligned */
+	__u64 size;          /* in: bytes, a 4 KiB multiple, > 0 */
+	__u32 op;            /* in: MMULAB_HOST_* */
+	__u32 pad;           /* zero */
+	__u64 young;         /* out: AGE, AGE_TEST: young leaves found */
+};
+
 /* ---- running accesses (on SVM with NPT; hw/kmod/svm/README.md says what runs) ------------ */
 
 /* mmulab_access.kind, mmulab_fault.access */
@@ -263,6 +278,7 @@ struct mmulab_dirty_clear {
 #define MMULAB_CREATE_VCPU     _IOW(MMULAB_IOCTL_TYPE, 0x30, struct mmulab_vcpu_create)
 #define MMULAB_RUN             _IOWR(MMULAB_IOCTL_TYPE, 0x31, struct mmulab_run)
 #define MMULAB_SET_REG         _IOWR(MMULAB_IOCTL_TYPE, 0x32, struct mmulab_set_reg)
+#define MMULAB_HOST            _IOWR(MMULAB_IOCTL_TYPE, 0x70, struct mmulab_host)
 #define MMULAB_FAULT           _IOWR(MMULAB_IOCTL_TYPE, 0x40, struct mmulab_fault)
 #define MMULAB_GET_STATS       _IOWR(MMULAB_IOCTL_TYPE, 0x50, struct mmulab_stats)
 #define MMULAB_GET_TRACE       _IOWR(MMULAB_IOCTL_TYPE, 0x51, struct mmulab_trace)
