@@ -502,7 +502,10 @@ static int vmctl_run_mode(const struct vcpu *vcpu, bool *paging)
 	*paging = r->cr0 & CR0_PG;
 	if (!*paging)
 		return 0;
-	if (!(r->efer & EFER_LMA) || !(r->cr4 & CR4_PAE) || (r->cr4 & (CR4_LA57 | CR4_PKE)))
+	if (!(r->efer & EFER_LMA) || !(r->cr4 & CR4_PAE) || (r->cr4 & CR4_LA57))
+		return -EOPNOTSUPP;
+	/* PKRU is loaded by the host around VMRUN: it needs CR4.PKE itself. */
+	if ((r->cr4 & CR4_PKE) && !svm_host_pku())
 		return -EOPNOTSUPP;
 	return 0;
 }
@@ -596,6 +599,14 @@ struct vmctl_run_ctx {
 	bool paging;		/* CR0.PG: CPL 3 means the stub */
 };
 
+/* The guest's entry state, and its PKRU when it has CR4.PKE (svm_enter loads it). */
+static void vmctl_reset(struct vmctl_run_ctx *c, struct svm_vcpu *sv)
+{
+	svm_vcpu_reset(sv, c->vcpu, &c->g);
+	sv->pkru_switch = c->paging && (c->vcpu->regs.cr4 & CR4_PKE);
+	sv->pkru = (u32)c->vcpu->regs.pkru;
+}
+
 /* One chunk: acc[first, first + n) through the mailbox. */
 static int vmctl_run_chunk(struct vmctl_run_ctx *c, struct svm_vcpu *sv, uint32_t first,
 			   unsigned int n)
@@ -618,7 +629,7 @@ static int vmctl_run_chunk(struct vmctl_run_ctx *c, struct svm_vcpu *sv, uint32_
 	ret = svm_guest_load_batch(c->v->vm, &c->g, cmd, n);
 	if (ret)
 		return vmctl_errno(ret);
-	svm_vcpu_reset(sv, c->vcpu, &c->g);
+	vmctl_reset(c, sv);
 	ret = svm_vcpu_run(sv, VMCTL_RUN_MAX_EXITS, &c->v->svm_stats);
 	if (ret)
 		return ret;
@@ -655,7 +666,7 @@ static int vmctl_run_user(struct vmctl_run_ctx *c, struct svm_vcpu *sv, uint32_t
 	struct mmulab_access *a = &c->acc[i];
 	int ret;
 
-	svm_vcpu_reset(sv, c->vcpu, &c->g);
+	vmctl_reset(c, sv);
 	svm_vcpu_set_user(sv, &c->g, a->kind == MMULAB_ACCESS_WRITE ? SVM_OP_WRITE : SVM_OP_READ,
 			  a->size, a->gva, a->value, a->flags & MMULAB_ACCESS_EFLAGS_AC);
 	ret = svm_vcpu_run(sv, VMCTL_RUN_MAX_EXITS, &c->v->svm_stats);
@@ -689,7 +700,7 @@ static int vmctl_run_fetch(struct vmctl_run_ctx *c, struct svm_vcpu *sv, uint32_
 	int ret;
 
 	mmu_zap_all(c->v->vm->mmu);
-	svm_vcpu_reset(sv, c->vcpu, &c->g);
+	vmctl_reset(c, sv);
 	svm_vcpu_set_fetch(sv, c->paging ? a->cpl : 0, a->gva, a->flags & MMULAB_ACCESS_EFLAGS_AC);
 	ret = svm_vcpu_run(sv, VMCTL_RUN_MAX_EXITS, &c->v->svm_stats);
 	if (ret)

@@ -41,6 +41,7 @@
 #include <asm/msr-index.h>
 #include <asm/pgtable.h>
 #include <asm/processor.h>
+#include <asm/special_insns.h>
 
 #include "hw/kmod/svm/svm.h"
 #include "hw/kmod/svm/vmcb.h"
@@ -248,6 +249,7 @@ void svm_vcpu_reset(struct svm_vcpu *sv, struct vcpu *vcpu, const struct svm_gue
 	sv->pf = false;
 	sv->fetch = false;
 	sv->fetched = false;
+	sv->pkru_switch = false;
 }
 
 #define GUEST_USER_CS_ATTR	0xafb	/* as GUEST_CS_ATTR, DPL 3 */
@@ -338,19 +340,35 @@ void svm_dump(const struct svm_vcpu *sv, const char *why)
  */
 void svm_enter(struct svm_vcpu *sv)
 {
+	bool pk = sv->pkru_switch && svm_host_pku();
 	unsigned long dr7;
+	u32 host_pkru = 0;
 
 	get_debugreg(dr7, 7);
 	local_irq_disable();
 	asm volatile("clgi" ::: "memory");
+	/* VMRUN leaves PKRU alone: the guest runs with what is loaded. */
+	if (pk) {
+		host_pkru = rdpkru();
+		wrpkru(sv->pkru);
+	}
 	asm volatile("sti" ::: "memory");
 	mmulab_svm_vmrun(page_to_phys(sv->vmcb_page), &sv->gprs);
 	asm volatile("cli" ::: "memory");
+	if (pk) {
+		sv->pkru = rdpkru();
+		wrpkru(host_pkru);
+	}
 	asm volatile("stgi" ::: "memory");
 	/* #VMEXIT leaves the host's breakpoints disabled (DR7). */
 	if (dr7 & ~GUEST_DR7)
 		set_debugreg(dr7, 7);
 	local_irq_enable();
+}
+
+bool svm_host_pku(void)
+{
+	return cpu_feature_enabled(X86_FEATURE_OSPKE);
 }
 
 void svm_resched(void)

@@ -54,6 +54,8 @@ struct svm_vcpu {
 	bool pf;			/* user: the access took #PF */
 	u32 pf_code;			/* its error code (EXITINFO1) */
 	u64 pf_cr2;			/* its address (EXITINFO2) */
+	bool pkru_switch;		/* load pkru around VMRUN (guest CR4.PKE; VMRUN does not) */
+	u32 pkru;			/* the guest's PKRU */
 	bool fetch;			/* entered at a fetch's address: stop at its #NPF */
 	bool fetched;			/* fetch: the guest's walk passed, the fetch reached the gpa */
 	u64 fetch_gpa;			/* fetch: EXITINFO2 of that #NPF */
@@ -103,6 +105,8 @@ int svm_vcpu_run(struct svm_vcpu *sv, u64 max_exits, struct svm_run_stats *st);
  * 5-level host (> 48 makes mmu_vm_create choose 5 levels), else at most 48.
  */
 u8 svm_tdp_maxphyaddr(void);
+/* The host has CR4.PKE, so svm_enter can switch PKRU for a guest with CR4.PKE. */
+bool svm_host_pku(void);
 
 /* The hardware side of one run, for svm_run.c: VMRUN with GIF=0 around it. */
 void svm_enter(struct svm_vcpu *sv);
