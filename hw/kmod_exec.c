@@ -264,7 +264,7 @@ static int kmod_access(struct kmod_exec *k, const struct scn_step *st, struct st
 	ret = kmod_client_run(&k->c, st->vcpu, &a, 1, &done);
 	if (ret == -EOPNOTSUPP)
 		return kmod_error(err, st->line, 0,
-				  "the kmod executor cannot run this access on SVM yet (it runs reads, writes and fetches at CPL 0 and 3 at canonical addresses, with paging off or 4-level paging without PKE, on an NPT VM; see hw/kmod/svm/README.md)");
+				  "the kmod executor cannot run this access on SVM yet (it runs reads, writes and fetches at CPL 0 and 3, with paging off, 4-level or 5-level paging, on an NPT VM; see hw/kmod/svm/README.md)");
 	if (ret == -EINVAL && st->u.access.gva >= 0xffffff0000000000ULL &&
 	    st->u.access.gva < 0xffffff8000000000ULL)
 		return kmod_error(err, st->line, 0,

@@ -502,7 +502,9 @@ static int vmctl_run_mode(const struct vcpu *vcpu, bool *paging)
 	*paging = r->cr0 & CR0_PG;
 	if (!*paging)
 		return 0;
-	if (!(r->efer & EFER_LMA) || !(r->cr4 & CR4_PAE) || (r->cr4 & CR4_LA57))
+	if (!(r->efer & EFER_LMA) || !(r->cr4 & CR4_PAE))
+		return -EOPNOTSUPP;
+	if ((r->cr4 & CR4_LA57) && !svm_cpu_la57())
 		return -EOPNOTSUPP;
 	/* PKRU is loaded by the host around VMRUN: it needs CR4.PKE itself. */
 	if ((r->cr4 & CR4_PKE) && !svm_host_pku())
@@ -510,13 +512,15 @@ static int vmctl_run_mode(const struct vcpu *vcpu, bool *paging)
 	return 0;
 }
 
-static bool vmctl_canonical48(uint64_t va)
+static bool vmctl_canonical(uint64_t va, bool la57)
 {
-	return ((int64_t)(va << 16) >> 16) == (int64_t)va;
+	unsigned int shift = la57 ? 7 : 16;
+
+	return ((int64_t)(va << shift) >> shift) == (int64_t)va;
 }
 
 /* One access: 0, -EINVAL (malformed, or in the reserved range), -EOPNOTSUPP. */
-static int vmctl_access_check(const struct mmulab_access *a, bool paging)
+static int vmctl_access_check(const struct mmulab_access *a, bool paging, bool la57)
 {
 	if (a->pad || (a->flags & ~MMULAB_ACCESS_EFLAGS_AC) || a->cpl > 3 ||
 	    a->kind > MMULAB_ACCESS_FETCH ||
@@ -530,9 +534,9 @@ static int vmctl_access_check(const struct mmulab_access *a, bool paging)
 		return a->gva + a->size <= (1ULL << 32) ? 0 : -EINVAL;
 	if (a->cpl == 1 || a->cpl == 2)
 		return -EOPNOTSUPP;
-	/* A non-canonical address is a #GP, which the interpreter does not report. */
-	if (!vmctl_canonical48(a->gva) || !vmctl_canonical48(a->gva + a->size - 1))
-		return -EOPNOTSUPP;
+	/* A non-canonical address is a #GP: run alone, its #GP exit is the result (not fetches). */
+	if (!vmctl_canonical(a->gva, la57) || !vmctl_canonical(a->gva + a->size - 1, la57))
+		return a->kind == MMULAB_ACCESS_FETCH ? -EOPNOTSUPP : 0;
 	if (a->gva >= SVM_RSV_VA && a->gva < SVM_RSV_VA + SVM_RSV_VA_SIZE)
 		return -EINVAL;
 	if (a->gva + a->size - 1 >= SVM_RSV_VA && a->gva + a->size - 1 < SVM_RSV_VA + SVM_RSV_VA_SIZE)
@@ -571,11 +575,12 @@ static int vmctl_guest_place(struct vmctl_vm *v)
 	return 0;
 }
 
-/* A 4-level root gets the PML4 entry of the reserved range; -EINVAL if it uses it. */
-static int vmctl_map_rsv(struct vmctl_vm *v, uint64_t cr3)
+/* A 4-level root gets the PML4 entry of the reserved range, a 5-level one the PML5 entry; -EINVAL if it uses it. */
+static int vmctl_map_rsv(struct vmctl_vm *v, uint64_t cr3, bool la57)
 {
-	uint64_t gpa = (cr3 & 0x000ffffffffff000ULL) + SVM_RSV_PML4_INDEX * 8;
-	uint64_t ours = svm_guest_rsv_pml4e(&v->guest), e;
+	uint64_t gpa = (cr3 & 0x000ffffffffff000ULL) +
+		       (la57 ? SVM_RSV_PML5_INDEX : SVM_RSV_PML4_INDEX) * 8;
+	uint64_t ours = la57 ? svm_guest_rsv_pml5e(&v->guest) : svm_guest_rsv_pml4e(&v->guest), e;
 	int ret;
 
 	if (vmctl_rsv_gpa(gpa, 8))
@@ -597,7 +602,22 @@ struct vmctl_run_ctx {
 	struct mmulab_run *req;
 	struct mmulab_access *acc;
 	bool paging;		/* CR0.PG: CPL 3 means the stub */
+	bool la57;		/* CR4.LA57: 57-bit canonical addresses */
+	bool gp_alone;		/* this entry runs one non-canonical access: #GP is its result */
 };
+
+/* acc[i] took #GP (gp_alone runs only). */
+static int vmctl_gp(struct vmctl_run_ctx *c, uint32_t i)
+{
+	struct mmulab_access *a = &c->acc[i];
+
+	a->outcome = MMULAB_OUTCOME_GP;
+	a->error_code = 0;
+	a->cr2 = 0;
+	a->gpa = 0;
+	c->req->done++;
+	return 0;
+}
 
 /* The guest's entry state, and its PKRU when it has CR4.PKE (svm_enter loads it). */
 static void vmctl_reset(struct vmctl_run_ctx *c, struct svm_vcpu *sv)
@@ -630,9 +650,12 @@ static int vmctl_run_chunk(struct vmctl_run_ctx *c, struct svm_vcpu *sv, uint32_
 	if (ret)
 		return vmctl_errno(ret);
 	vmctl_reset(c, sv);
+	sv->gp_ok = c->gp_alone;
 	ret = svm_vcpu_run(sv, VMCTL_RUN_MAX_EXITS, &c->v->svm_stats);
 	if (ret)
 		return ret;
+	if (sv->gp)
+		return vmctl_gp(c, first);
 	ret = svm_guest_read_batch(c->v->vm, &c->g, cmd, n, &done);
 	if (ret)
 		return vmctl_errno(ret);
@@ -669,9 +692,12 @@ static int vmctl_run_user(struct vmctl_run_ctx *c, struct svm_vcpu *sv, uint32_t
 	vmctl_reset(c, sv);
 	svm_vcpu_set_user(sv, &c->g, a->kind == MMULAB_ACCESS_WRITE ? SVM_OP_WRITE : SVM_OP_READ,
 			  a->size, a->gva, a->value, a->flags & MMULAB_ACCESS_EFLAGS_AC);
+	sv->gp_ok = c->gp_alone;
 	ret = svm_vcpu_run(sv, VMCTL_RUN_MAX_EXITS, &c->v->svm_stats);
 	if (ret)
 		return ret;
+	if (sv->gp)
+		return vmctl_gp(c, i);
 	a->error_code = 0;
 	a->cr2 = 0;
 	a->gpa = 0;
@@ -749,7 +775,18 @@ static int vmctl_run_on_cpu(const struct svm_caps *caps, void *arg)
 	}
 	/* Runs of CPL-0 accesses through the mailbox; CPL-3 ones one by one. */
 	for (first = 0; first < c->req->count;) {
+		const struct mmulab_access *a = &c->acc[first];
 		unsigned int n = 0;
+
+		c->gp_alone = c->paging && (!vmctl_canonical(a->gva, c->la57) ||
+					    !vmctl_canonical(a->gva + a->size - 1, c->la57));
+		if (c->gp_alone && !(a->cpl == 3)) {
+			ret = vmctl_run_chunk(c, *svp, first, 1);
+			if (ret)
+				return ret;
+			first++;
+			continue;
+		}
 
 		if (c->acc[first].kind == MMULAB_ACCESS_FETCH) {
 			ret = vmctl_run_fetch(c, *svp, first);
@@ -767,6 +804,9 @@ static int vmctl_run_on_cpu(const struct svm_caps *caps, void *arg)
 		}
 		while (first + n < c->req->count && n < SVM_MBOX_MAX_CMDS &&
 		       c->acc[first + n].kind != MMULAB_ACCESS_FETCH &&
+		       !(c->paging && !vmctl_canonical(c->acc[first + n].gva, c->la57)) &&
+		       !(c->paging && !vmctl_canonical(c->acc[first + n].gva + c->acc[first + n].size - 1,
+						       c->la57)) &&
 		       !(c->paging && c->acc[first + n].cpl == 3))
 			n++;
 		ret = vmctl_run_chunk(c, *svp, first, n);
@@ -795,7 +835,7 @@ int vmctl_run(struct vmctl_vm *v, struct mmulab_run *req, struct mmulab_access *
 	if (ret)
 		return ret;
 	for (i = 0; i < req->count; i++) {
-		ret = vmctl_access_check(&acc[i], paging);
+		ret = vmctl_access_check(&acc[i], paging, c.vcpu->regs.cr4 & CR4_LA57);
 		if (ret)
 			return ret;
 	}
@@ -806,10 +846,11 @@ int vmctl_run(struct vmctl_vm *v, struct mmulab_run *req, struct mmulab_access *
 		return ret;
 	c.g = v->guest;
 	c.paging = paging;
+	c.la57 = paging && (c.vcpu->regs.cr4 & CR4_LA57);
 	if (paging) {
 		const struct x86_paging_regs *r = &c.vcpu->regs;
 
-		ret = vmctl_map_rsv(v, r->cr3);
+		ret = vmctl_map_rsv(v, r->cr3, r->cr4 & CR4_LA57);
 		if (ret)
 			return ret;
 		c.g.cr0 = r->cr0;

@@ -44,6 +44,11 @@ u64 svm_guest_rsv_pml4e(const struct svm_guest *g)
 	return (g->base + SVM_GUEST_RPDPT) | PTE_P | PTE_W | PTE_U;
 }
 
+u64 svm_guest_rsv_pml5e(const struct svm_guest *g)
+{
+	return (g->base + SVM_GUEST_RPML4) | PTE_P | PTE_W | PTE_U;
+}
+
 int svm_guest_place(struct vm *vm, u64 base, struct svm_guest *g)
 {
 	size_t code_len = mmulab_svm_guest_code_end - mmulab_svm_guest_code;
@@ -67,6 +72,9 @@ int svm_guest_place(struct vm *vm, u64 base, struct svm_guest *g)
 				     (base + i * GUEST_4K) | PTE_P | PTE_W |
 				     (i * GUEST_4K == SVM_GUEST_USER ? PTE_U : 0));
 
+	if (!ret)
+		ret = vm_write_value(vm, base + SVM_GUEST_RPML4 + SVM_RSV_PML4_INDEX * 8, 8,
+				     svm_guest_rsv_pml4e(g));
 	/* The guest's own root: gva == gpa over the first 4 GiB, and the region. */
 	if (!ret)
 		ret = vm_write_value(vm, base + SVM_GUEST_PML4, 8, (base + SVM_GUEST_PDPT) | PTE_P | PTE_W);

@@ -25,6 +25,8 @@
  *   0xb000  stack, 8 KiB, grows down from 0xd000
  *   0xd000  mailbox, 8 KiB (to 0xefff): header, then commands
  *   0xf000  the CPL-3 stub (guest_code.S), the region's one user page
+ *  0x10000  PML4    for 5-level roots: [510] -> PDPT; PML5[511] of the
+ *                   scenario's root points here
  *
  * The region's PML4, PDPT and PD entries have U=1 and its PTEs U=0 but
  * for the stub's, so only the stub is a user page (and SMEP/SMAP see the
@@ -37,7 +39,8 @@
  *
  * A 4-level scenario runs on its own CR3: before each run the module
  * writes PML4[510] of that root (-EINVAL if the scenario uses it), so the
- * interpreter is mapped there too.  Everything above is shared with
+ * interpreter is mapped there too; a 5-level one gets PML5[511] (the same
+ * linear range: 0xffffff0000000000 is PML5 511, PML4 510).  Everything above is shared with
  * guest_code.S, so it must stay plain #defines.
  */
 #ifndef MMULAB_HW_KMOD_SVM_GUEST_H
@@ -45,6 +48,7 @@
 
 /* The reserved linear range: one top-level (PML4) slot. */
 #define SVM_RSV_PML4_INDEX	510
+#define SVM_RSV_PML5_INDEX	511
 #define SVM_RSV_VA		0xffffff0000000000ULL
 #define SVM_RSV_VA_SIZE		0x8000000000ULL		/* 512 GiB */
 /*
@@ -73,7 +77,8 @@
 #define SVM_GUEST_MBOX_SIZE	0x2000
 #define SVM_GUEST_USER		0xf000
 #define SVM_GUEST_USER_MAX	0x1000
-#define SVM_GUEST_SIZE		0x10000	/* reserved, rounded up */
+#define SVM_GUEST_RPML4		0x10000
+#define SVM_GUEST_SIZE		0x11000	/* reserved, rounded up */
 #define SVM_GUEST_PAGES		(SVM_GUEST_SIZE / 0x1000)
 
 /* Mailbox header */
@@ -149,6 +154,8 @@ int svm_guest_place(struct vm *vm, u64 base, struct svm_guest *g);
 /* Write a batch of n commands (n <= SVM_MBOX_MAX_CMDS) into the mailbox. */
 /* The PML4 entry that maps the region into a 4-level root (bits A and D aside). */
 u64 svm_guest_rsv_pml4e(const struct svm_guest *g);
+/* The PML5 entry that maps it into a 5-level root. */
+u64 svm_guest_rsv_pml5e(const struct svm_guest *g);
 int svm_guest_load_batch(struct vm *vm, const struct svm_guest *g,
 			 const struct svm_guest_cmd *cmds, unsigned int n);
 /* Read the batch back: values and statuses; *done = commands performed. */

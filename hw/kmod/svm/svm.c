@@ -250,6 +250,8 @@ void svm_vcpu_reset(struct svm_vcpu *sv, struct vcpu *vcpu, const struct svm_gue
 	sv->fetch = false;
 	sv->fetched = false;
 	sv->pkru_switch = false;
+	sv->gp_ok = false;
+	sv->gp = false;
 }
 
 #define GUEST_USER_CS_ATTR	0xafb	/* as GUEST_CS_ATTR, DPL 3 */
@@ -369,6 +371,11 @@ void svm_enter(struct svm_vcpu *sv)
 bool svm_host_pku(void)
 {
 	return cpu_feature_enabled(X86_FEATURE_OSPKE);
+}
+
+bool svm_cpu_la57(void)
+{
+	return boot_cpu_has(X86_FEATURE_LA57);
 }
 
 void svm_resched(void)

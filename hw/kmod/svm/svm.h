@@ -54,6 +54,8 @@ struct svm_vcpu {
 	bool pf;			/* user: the access took #PF */
 	u32 pf_code;			/* its error code (EXITINFO1) */
 	u64 pf_cr2;			/* its address (EXITINFO2) */
+	bool gp_ok;			/* a #GP is the result (a non-canonical access), not an error */
+	bool gp;			/* gp_ok: the guest took #GP */
 	bool pkru_switch;		/* load pkru around VMRUN (guest CR4.PKE; VMRUN does not) */
 	u32 pkru;			/* the guest's PKRU */
 	bool fetch;			/* entered at a fetch's address: stop at its #NPF */
@@ -107,6 +109,8 @@ int svm_vcpu_run(struct svm_vcpu *sv, u64 max_exits, struct svm_run_stats *st);
 u8 svm_tdp_maxphyaddr(void);
 /* The host has CR4.PKE, so svm_enter can switch PKRU for a guest with CR4.PKE. */
 bool svm_host_pku(void);
+/* The CPU has LA57, so a guest may run 5-level paging (whatever the host runs). */
+bool svm_cpu_la57(void);
 
 /* The hardware side of one run, for svm_run.c: VMRUN with GIF=0 around it. */
 void svm_enter(struct svm_vcpu *sv);

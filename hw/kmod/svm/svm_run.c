@@ -97,6 +97,14 @@ int svm_vcpu_run(struct svm_vcpu *sv, u64 max_exits, struct svm_run_stats *st)
 				 vmcb_r64(sv->vmcb, VMCB_NEXT_RIP) :
 				 vmcb_r64(sv->vmcb, VMCB_RIP) + SVM_VMMCALL_LEN);
 			return 0;
+		case SVM_EXIT_EXCP_BASE + 13:
+			if (!sv->gp_ok) {
+				svm_dump(sv, "guest exception");
+				return -EIO;
+			}
+			/* A non-canonical access, run alone: #GP is its result. */
+			sv->gp = true;
+			return 0;
 		case SVM_EXIT_EXCP_BASE + 14:
 			if (!sv->user && !sv->fetch) {
 				svm_dump(sv, "#PF intercepted outside the CPL-3 stub");
