@@ -130,45 +130,6 @@ static int dev_run(struct vmctl_vm *vm, void __user *argp)
 	return ret;
 }
 
-static int dev_set_reg(struct vmctl_vm *vm, void __user *argp)
-{
-	struct mmulab_set_reg req;
-	int ret;
-
-	if (copy_from_user(&req, argp, sizeof(req)))
-		return -EFAULT;
-	ret = vmctl_set_reg(vm, &req);
-	if (!ret && copy_to_user(argp, &req, sizeof(req)))
-		ret = -EFAULT;
-	return ret;
-}
-
-static int dev_host(struct vmctl_vm *vm, void __user *argp)
-{
-	struct mmulab_host req;
-	int ret;
-
-	if (copy_from_user(&req, argp, sizeof(req)))
-		return -EFAULT;
-	ret = vmctl_host(vm, &req);
-	if (!ret && copy_to_user(argp, &req, sizeof(req)))
-		ret = -EFAULT;
-	return ret;
-}
-
-static int dev_fault(struct vmctl_vm *vm, void __user *argp)
-{
-	struct mmulab_fault req;
-	int ret;
-
-	if (copy_from_user(&req, argp, sizeof(req)))
-		return -EFAULT;
-	ret = vmctl_fault(vm, &req);
-	if (!ret && copy_to_user(argp, &req, sizeof(req)))
-		ret = -EFAULT;
-	return ret;
-}
-
 static int dev_get_stats(struct vmctl_vm *vm, void __user *argp)
 {
 	struct mmulab_stats req;
@@ -239,7 +200,7 @@ static int dev_get_dirty_log(struct vmctl_vm *vm, void __user *argp)
 	return ret;
 }
 
-/* ---- ioctls that are one struct in ----------------------------------------------------------- */
+/* ---- ioctls that are one struct in (and out) ------------------------------------------------- */
 
 /* Copy a struct in and call fn on it (fn's request type must match the struct). */
 #define DEV_IN(type, fn, vm, argp)                                      \
@@ -247,6 +208,17 @@ static int dev_get_dirty_log(struct vmctl_vm *vm, void __user *argp)
 		type __req;                                             \
 		copy_from_user(&__req, (argp), sizeof(__req)) ? -EFAULT \
 							      : fn((vm), &__req); \
+	})
+
+/* The same, and copy the struct back out when fn succeeded (fn filled in its results). */
+#define DEV_INOUT(type, fn, vm, argp)                                        \
+	({                                                                   \
+		type __req;                                                  \
+		long __ret = copy_from_user(&__req, (argp), sizeof(__req)) ? \
+				     -EFAULT : fn((vm), &__req);             \
+		if (!__ret && copy_to_user((argp), &__req, sizeof(__req)))   \
+			__ret = -EFAULT;                                     \
+		__ret;                                                       \
 	})
 
 static long mmulab_vm_ioctl(struct vmctl_vm *vm, unsigned int cmd, void __user *argp)
@@ -271,11 +243,11 @@ static long mmulab_vm_ioctl(struct vmctl_vm *vm, unsigned int cmd, void __user *
 	case MMULAB_RUN:
 		return dev_run(vm, argp);
 	case MMULAB_FAULT:
-		return dev_fault(vm, argp);
+		return DEV_INOUT(struct mmulab_fault, vmctl_fault, vm, argp);
 	case MMULAB_SET_REG:
-		return dev_set_reg(vm, argp);
+		return DEV_INOUT(struct mmulab_set_reg, vmctl_set_reg, vm, argp);
 	case MMULAB_HOST:
-		return dev_host(vm, argp);
+		return DEV_INOUT(struct mmulab_host, vmctl_host, vm, argp);
 	case MMULAB_GET_STATS:
 		return dev_get_stats(vm, argp);
 	case MMULAB_GET_TRACE:
