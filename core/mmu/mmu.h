@@ -262,8 +262,11 @@ int mmu_load(struct mmu_vcpu *v);
 hpa_t mmu_current_root(const struct mmu_vcpu *v);
 /* The guest changed CR0/CR4/EFER (the root role may change): reload. */
 int mmu_reset_context(struct mmu_vcpu *v);
-/* The guest loaded CR3; `flush` false for a PCID no-flush load. */
-int mmu_new_pgd(struct mmu_vcpu *v, uint64_t cr3, bool flush);
+/*
+ * The guest loaded CR3 (already in the vCPU's walk context, which is where
+ * the new pgd is read from); `flush` false for a PCID no-flush load.
+ */
+int mmu_new_pgd(struct mmu_vcpu *v, bool flush);
 /* The guest executed INVLPG gva. */
 void mmu_invlpg(struct mmu_vcpu *v, uint64_t gva);
 /* Put every root of every vCPU (before zapping all, or at teardown). */

@@ -96,12 +96,10 @@ int mmu_reset_context(struct mmu_vcpu *v)
 	return mmu_load(v);
 }
 
-int mmu_new_pgd(struct mmu_vcpu *v, uint64_t cr3, bool flush)
+int mmu_new_pgd(struct mmu_vcpu *v, bool flush)
 {
-	int ret;
+	int ret = mmu_load(v);
 
-	(void)cr3; /* the vCPU's walk context already holds it: context_pgd reads it */
-	ret = mmu_load(v);
 	if (!ret && flush && v->vm->ops->sync)
 		v->vm->ops->sync(v, 0, true);
 	return ret;

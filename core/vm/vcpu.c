@@ -96,7 +96,7 @@ static int mmu_notify(struct vcpu *vcpu, enum scn_reg reg, uint64_t value)
 		return 0;
 	switch (reg) {
 	case REG_CR3:
-		return mmu_new_pgd(vcpu->mmu, vcpu->regs.cr3, !noflush);
+		return mmu_new_pgd(vcpu->mmu, !noflush);
 	case REG_CR0:
 	case REG_CR4:
 	case REG_EFER:

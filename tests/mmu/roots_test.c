@@ -36,7 +36,7 @@ static struct fixture *setup(bool direct)
 static hpa_t load_cr3(struct fixture *f, uint64_t cr3)
 {
 	f->walk.regs.cr3 = cr3;
-	ck_assert_int_eq(mmu_new_pgd(f->v, cr3, true), 0);
+	ck_assert_int_eq(mmu_new_pgd(f->v, true), 0);
 	return mmu_current_root(f->v);
 }
 
