@@ -59,27 +59,19 @@ static void machine_line(char *buf, size_t size)
 		 u.release);
 }
 
+/* The targets to measure: each must run an MMU backend. */
 static int parse_target_list(const char *list, struct target *t, unsigned *n)
 {
-	char buf[256], *save = NULL, *tok;
 	unsigned i;
 
 	*n = 0;
-	if (!list) {
-		for (i = 0; default_targets[i]; i++)
-			if (target_parse(default_targets[i], NULL, &t[(*n)++]))
-				return -1;
-		return 0;
-	}
-	snprintf(buf, sizeof(buf), "%s", list);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (*n == MAX_TARGETS || target_parse(tok, NULL, &t[*n]))
-			return -1;
-		if (!t[*n].cfg.backend) {
-			fprintf(stderr, "mmulab bench: '%s' runs no MMU backend\n", tok);
+	if (target_parse_list(list, default_targets, NULL, t, MAX_TARGETS, n))
+		return -1;
+	for (i = 0; i < *n; i++) {
+		if (!t[i].cfg.backend) {
+			fprintf(stderr, "mmulab bench: '%s' runs no MMU backend\n", t[i].name);
 			return -1;
 		}
-		(*n)++;
 	}
 	return 0;
 }

@@ -47,33 +47,20 @@ static void usage(FILE *out)
 		"or a failed expectation, 2 invalid input, usage or a run-time error.\n");
 }
 
-static int add_target(struct compare_opts *o, const char *spec, const char *hw)
-{
-	if (o->nr_targets == MAX_TARGETS) {
-		fprintf(stderr, "mmulab compare: at most %d targets\n", MAX_TARGETS - 1);
-		return -1;
-	}
-	return target_parse(spec, hw, &o->targets[o->nr_targets++]);
-}
-
+/* ref first, then the list (or the defaults); ref named in the list again is dropped. */
 static int parse_targets(struct compare_opts *o, const char *list, const char *hw)
 {
-	char buf[512], *save = NULL, *tok;
-	unsigned i;
+	unsigned i, kept = 1;
 
 	o->nr_targets = 0;
-	if (add_target(o, "ref", NULL))
+	if (target_parse_list("ref", NULL, NULL, o->targets, MAX_TARGETS, &o->nr_targets) ||
+	    target_parse_list(list, default_compare_targets, hw, o->targets, MAX_TARGETS,
+			      &o->nr_targets))
 		return -1;
-	if (!list) {
-		for (i = 0; default_compare_targets[i]; i++)
-			if (add_target(o, default_compare_targets[i], hw))
-				return -1;
-		return 0;
-	}
-	snprintf(buf, sizeof(buf), "%s", list);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		if (strcmp(tok, "ref") && add_target(o, tok, hw))
-			return -1;
+	for (i = 1; i < o->nr_targets; i++)
+		if (o->targets[i].ex != &ref_executor)
+			o->targets[kept++] = o->targets[i];
+	o->nr_targets = kept;
 	return 0;
 }
 

@@ -102,6 +102,43 @@ int target_parse(const char *spec, const char *hw, struct target *t)
 	return 0;
 }
 
+static int target_add(const char *spec, const char *hw, struct target *t, unsigned max,
+		      unsigned *n)
+{
+	if (*n == max) {
+		fprintf(stderr, "mmulab: at most %u targets\n", max);
+		return -1;
+	}
+	if (target_parse(spec, hw, &t[*n]))
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+int target_parse_list(const char *list, const char *const defaults[], const char *hw,
+		      struct target *t, unsigned max, unsigned *n)
+{
+	char buf[512], *save = NULL, *tok;
+	unsigned i;
+
+	if (!list) {
+		for (i = 0; defaults[i]; i++)
+			if (target_add(defaults[i], hw, t, max, n))
+				return -1;
+		return 0;
+	}
+	if (strlen(list) >= sizeof(buf)) {
+		fprintf(stderr, "mmulab: the target list is longer than %zu characters\n",
+			sizeof(buf) - 1);
+		return -1;
+	}
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		if (target_add(tok, hw, t, max, n))
+			return -1;
+	return 0;
+}
+
 void target_usage(FILE *out)
 {
 	unsigned i, f;

@@ -29,6 +29,13 @@ struct target {
  * ("sim" when NULL; ignored for ref).  0, or -1 with a message on stderr.
  */
 int target_parse(const char *spec, const char *hw, struct target *t);
+/*
+ * Parse a comma-separated list "T1,T2,..." (or, when list is NULL, the
+ * NULL-terminated defaults) into t[*n], t[*n + 1], ... with at most max
+ * targets in t in all, advancing *n.  0, or -1 with a message on stderr.
+ */
+int target_parse_list(const char *list, const char *const defaults[], const char *hw,
+		      struct target *t, unsigned max, unsigned *n);
 /* The targets `mmulab compare` runs by default after ref. */
 extern const char *const default_compare_targets[];
 /* Print the accepted target names for --help. */
