@@ -43,7 +43,6 @@ static int lpage_alloc(struct mmu_memslot *slot)
 		if ((slot->base_gfn + slot->npages) & (size - 1))
 			a[n - 1]++;
 		slot->lpage_disallow[level - MMU_LEVEL_2M] = a;
-		slot->nr_lpage[level - MMU_LEVEL_2M] = n;
 	}
 	return 0;
 }

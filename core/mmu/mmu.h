@@ -65,7 +65,6 @@ struct mmu_memslot {
 	 * head and tail), and whatever a backend adds (write-tracked gfns).
 	 */
 	uint32_t *lpage_disallow[MMU_MAX_HUGE_LEVEL - 1];
-	uint64_t nr_lpage[MMU_MAX_HUGE_LEVEL - 1]; /* entries in each array */
 };
 
 /* What the MMU needs from the VM that owns it (core/vm implements it). */
