@@ -176,4 +176,4 @@ clean: kmod-clean
 	bench check-cli check-freestanding check-kmod-build kmod kmod-clean check-kmod \
 	kmod-boot-qemu kmod-boot-bochs fuzz demo clean
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)
