@@ -138,7 +138,7 @@ KMOD_CC ?= $(shell cc=$$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\([^ ]*\).*/\1/p' \
 kmod:
 	@test -n "$(KDIR)" || { echo "make kmod: no kernel headers found; run: sh tools/setup.sh check (or apt-get install linux-headers-amd64)"; exit 2; }
 	@mkdir -p $(KMOD_BUILD) && find $(KMOD_BUILD) -type l -exec rm -f {} +
-	@for f in hw/kmod/Kbuild hw/kmod/*.c; do ln -s $(CURDIR)/$$f $(KMOD_BUILD)/$${f##*/}; done
+	@for f in hw/kmod/Kbuild hw/kmod/*.c hw/kmod/*.S; do ln -s $(CURDIR)/$$f $(KMOD_BUILD)/$${f##*/}; done
 	@for f in $(CORE_SRC); do mkdir -p $(KMOD_BUILD)/$${f%/*} && ln -s $(CURDIR)/$$f $(KMOD_BUILD)/$$f; done
 	$(MAKE) -C $(KDIR) M=$(KMOD_BUILD) MMULAB_ROOT=$(CURDIR) $(if $(KMOD_CC),CC=$(KMOD_CC)) modules
 

@@ -4,7 +4,8 @@
  * Loading proves that core/, compiled as kernel code, works: it runs the
  * guest walker's self-test, then the device's (a TDP VM driven through the
  * functions the ioctls call), refuses to load if either fails, and
- * registers /dev/mmulab.  The SVM/VMX world switch comes later.
+ * registers /dev/mmulab.  The world switch's self-test (hv_selftest.c)
+ * runs a guest on the CPU's SVM or VMX, if it has one, and only reports.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -15,7 +16,7 @@
 
 #include "core/errors.h"
 #include "core/x86/selftest.h"
-#include "hw/kmod/svm/svm.h"
+#include "hw/kmod/hv.h"
 #include "hw/kmod/dev.h"
 #include "hw/kmod/vmctl_selftest.h"
 
@@ -36,7 +37,7 @@ static int __init mmulab_init(void)
 		return -EINVAL;
 	}
 	pr_info("x86 walker self-test passed\n");
-	svm_selftest();
+	hv_selftest();
 	/* vmctl_selftest logs its own PASS/FAIL line and each failed check. */
 	if (vmctl_selftest() > 0) {
 		pr_err("not loading: the device self-test failed\n");

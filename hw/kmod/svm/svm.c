@@ -1,20 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hw/kmod/svm/svm.c — AMD SVM with nested paging (AMD APM vol. 2, ch. 15).
+ * hw/kmod/svm/svm.c — AMD SVM with nested paging (AMD APM vol. 2, ch. 15),
+ * as the hv.h vendor `svm_ops`.
  *
- * The flow of one run (svm_vcpu_run):
+ * One entry (svm_enter):
  *
- *   mmu_load -> nCR3 = mmu_current_root -> TLB_CONTROL (first run, or the
- *   MMU asked for a remote flush) -> clgi; sti; VMRUN ... #VMEXIT; cli;
- *   stgi -> exit code:
- *     #NPF (0x400)      EXITINFO1/2 -> struct mmu_fault -> mmu_page_fault,
- *                       re-enter (the CPU re-executes the access)
- *     INTR/NMI          re-enter (the host took the interrupt at stgi)
- *     VMMCALL           the batch is done: return
- *     anything else     an error, with the VMCB printed
+ *   the guest state into the VMCB when it changed (hv_vcpu_load), then
+ *   RAX/RSP/RIP/RFLAGS/CR2; nCR3 = the MMU's root; TLB_CONTROL = flush
+ *   when asked; clgi; sti; VMRUN ... #VMEXIT; cli; stgi; the registers
+ *   back; the exit code described as a struct hv_exit:
+ *     #NPF (0x400)      EXITINFO1 = a #PF-style error code + bits 32/33,
+ *                       EXITINFO2 = the gpa
+ *     INTR, NMI         the host took the interrupt at stgi
+ *     VMMCALL           RIP advanced past it (NEXT_RIP with NRIPS)
+ *     exceptions        EXITINFO1 = error code, EXITINFO2 = CR2 for #PF
  *
  * This file is the hardware side (kernel headers, no core headers: their
- * bit macros clash); svm_run.c is the MMU side of the loop.
+ * bit macros clash); hv_run.c decides what an exit means.
  *
  * Deliberately minimal: no VMLOAD/VMSAVE (the guest never loads FS, GS,
  * TR, LDTR or the syscall MSRs, so it runs with the host's, which VMRUN
@@ -23,7 +25,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": svm: " fmt
 
 #include <linux/cc_platform.h>
-#include <linux/cpumask.h>
 #include <linux/errno.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
@@ -31,10 +32,8 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
-#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/workqueue.h>
 #include <asm/cpufeature.h>
 #include <asm/debugreg.h>
 #include <asm/msr.h>
@@ -43,6 +42,7 @@
 #include <asm/processor.h>
 #include <asm/special_insns.h>
 
+#include "hw/kmod/hv.h"
 #include "hw/kmod/svm/svm.h"
 #include "hw/kmod/svm/vmcb.h"
 
@@ -60,32 +60,33 @@
 #define IOPM_ORDER		2	/* 12 KiB used */
 #define MSRPM_ORDER		1	/* 8 KiB */
 
-/*
- * Guest entry state (hw-testing.md, pitfall 8; APM 15.5.1 for the checks
- * VMRUN makes).  CR0/CR3/CR4/EFER come from struct svm_guest (the guest's
- * own long mode, or a scenario's); EFER gets SVME here, and must carry
- * LMA itself: VMRUN does not derive it.
- */
-#define GUEST_CS_ATTR		0xa9b		/* G L P S, type code exec/read accessed */
-#define GUEST_DS_ATTR		0xc93		/* G D/B P S, type data read/write accessed */
-#define GUEST_TR_ATTR		0x08b		/* P, busy 64-bit TSS (VMRUN does not load TR) */
+/* Guest state VMRUN checks and the module never changes (APM 15.5.1). */
 #define GUEST_DR6		0xffff0ff0ULL
 #define GUEST_DR7		0x400ULL
-#define GUEST_RFLAGS		0x2ULL
 #define GUEST_PAT		0x0007040600070406ULL	/* the reset value */
+/* Intercepted for diagnostics: the guest's IDT handles only #PF. */
+#define SVM_DIAG_EXCEPTIONS	(BIT(6) | BIT(8) | BIT(13))	/* #UD, #DF, #GP */
+#define VECTOR_PF		14
 
-extern void mmulab_svm_vmrun(u64 vmcb_pa, struct svm_gprs *gprs);
+/* One vCPU's SVM state (hv_vcpu.hw). */
+struct svm_hw {
+	void *vmcb;			/* one page */
+	struct page *vmcb_page;
+	struct page *iopm;		/* 12 KiB used of 16, all ones */
+	struct page *msrpm;		/* 8 KiB, all ones */
+	bool nrips;			/* next_rip is saved on exits (CPUID 0x8000000A EDX bit 3) */
+};
 
-int svm_probe(struct svm_caps *caps)
+extern void mmulab_svm_vmrun(u64 vmcb_pa, struct hv_regs *regs);
+
+static int svm_probe(void)
 {
 	u64 vm_cr, efer;
-	u32 edx;
+	u32 edx, nr_asids;
 
 	if (cpuid_eax(CPUID_EXT_MAX) < CPUID_SVM_LEAF ||
-	    !(cpuid_ecx(CPUID_EXT_FEATURES) & CPUID_ECX_SVM)) {
-		pr_info("this CPU has no AMD SVM (AMD-V)\n");
-		return -ENODEV;
-	}
+	    !(cpuid_ecx(CPUID_EXT_FEATURES) & CPUID_ECX_SVM))
+		return -ENODEV;		/* quietly: hv_find tries the next vendor */
 	rdmsrl(MSR_VM_CR, vm_cr);
 	if (vm_cr & VM_CR_SVMDIS) {
 		pr_err("SVM is disabled by the firmware: enable SVM/AMD-V in the BIOS setup\n");
@@ -96,10 +97,9 @@ int svm_probe(struct svm_caps *caps)
 		pr_info("SVM without nested paging (NPT): not supported\n");
 		return -EOPNOTSUPP;
 	}
-	caps->nr_asids = cpuid_ebx(CPUID_SVM_LEAF);
-	caps->nrips = edx & CPUID_SVM_EDX_NRIPS;
-	if (caps->nr_asids <= SVM_ASID) {
-		pr_err("only %u ASID(s): need ASID %u\n", caps->nr_asids, SVM_ASID);
+	nr_asids = cpuid_ebx(CPUID_SVM_LEAF);
+	if (nr_asids <= SVM_ASID) {
+		pr_err("only %u ASID(s): need ASID %u\n", nr_asids, SVM_ASID);
 		return -EOPNOTSUPP;
 	}
 	rdmsrl(MSR_EFER, efer);
@@ -115,223 +115,179 @@ int svm_probe(struct svm_caps *caps)
 	return 0;
 }
 
-int svm_cpu_enable(struct svm_cpu *c)
+/* *cpu is the host save area's page. */
+static int svm_cpu_enable(void **cpu)
 {
+	struct page *hsave = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	u64 efer;
 
-	c->hsave = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	if (!c->hsave)
+	if (!hsave)
 		return -ENOMEM;
 	rdmsrl(MSR_EFER, efer);
 	if (efer & EFER_SVME) {
-		__free_page(c->hsave);
-		c->hsave = NULL;
+		__free_page(hsave);
 		return -EBUSY;
 	}
 	wrmsrl(MSR_EFER, efer | EFER_SVME);
-	wrmsrl(MSR_VM_HSAVE_PA, page_to_phys(c->hsave));
+	wrmsrl(MSR_VM_HSAVE_PA, page_to_phys(hsave));
+	*cpu = hsave;
 	return 0;
 }
 
-void svm_cpu_disable(struct svm_cpu *c)
+static void svm_cpu_disable(void *cpu)
 {
 	u64 efer;
 
-	if (!c->hsave)
-		return;
 	wrmsrl(MSR_VM_HSAVE_PA, 0);
 	rdmsrl(MSR_EFER, efer);
 	wrmsrl(MSR_EFER, efer & ~EFER_SVME);
-	__free_page(c->hsave);
-	c->hsave = NULL;
+	__free_page(cpu);
 }
 
-u8 svm_tdp_maxphyaddr(void)
+/*
+ * Nested walks have the host's depth (CR4.LA57 of the host), and core/mmu
+ * builds 5-level tables above 48 bits: so 52 bits on a 5-level host and at
+ * most 48 on a 4-level one.
+ */
+static u8 svm_tdp_maxphyaddr(u8 want)
 {
-	/*
-	 * core/mmu has no "levels" knob: mmu_vm_create builds 5-level TDP
-	 * tables when the VM's MAXPHYADDR is above 48, 4-level otherwise.
-	 * The nested walk has the host's depth (CR4.LA57 of the host), so
-	 * tell the VM 52 bits on a 5-level host and at most 48 on a 4-level
-	 * one.  The tiny guest never asks CPUID, so nothing sees the value
-	 * except the MMU (and the VM's limit on memslot addresses).
-	 */
 	if (pgtable_l5_enabled())
 		return 52;
-	return clamp_t(u8, boot_cpu_data.x86_phys_bits, 36, 48);
+	return min_t(u8, want, 48);
 }
 
-int svm_vcpu_init(struct svm_vcpu *sv, const struct svm_caps *caps)
+static void svm_vcpu_destroy(struct hv_vcpu *v)
 {
-	memset(sv, 0, sizeof(*sv));
-	sv->caps = *caps;
-	sv->vmcb_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	sv->iopm = alloc_pages(GFP_KERNEL, IOPM_ORDER);
-	sv->msrpm = alloc_pages(GFP_KERNEL, MSRPM_ORDER);
-	if (!sv->vmcb_page || !sv->iopm || !sv->msrpm) {
-		svm_vcpu_destroy(sv);
+	struct svm_hw *h = v->hw;
+
+	if (!h)
+		return;
+	if (h->vmcb_page)
+		__free_page(h->vmcb_page);
+	if (h->iopm)
+		__free_pages(h->iopm, IOPM_ORDER);
+	if (h->msrpm)
+		__free_pages(h->msrpm, MSRPM_ORDER);
+	kfree(h);
+	v->hw = NULL;
+}
+
+static int svm_vcpu_init(struct hv_vcpu *v)
+{
+	struct svm_hw *h = kzalloc(sizeof(*h), GFP_KERNEL);
+
+	if (!h)
+		return -ENOMEM;
+	v->hw = h;
+	h->vmcb_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	h->iopm = alloc_pages(GFP_KERNEL, IOPM_ORDER);
+	h->msrpm = alloc_pages(GFP_KERNEL, MSRPM_ORDER);
+	if (!h->vmcb_page || !h->iopm || !h->msrpm) {
+		svm_vcpu_destroy(v);
 		return -ENOMEM;
 	}
-	sv->vmcb = page_address(sv->vmcb_page);
+	h->vmcb = page_address(h->vmcb_page);
+	h->nrips = cpuid_edx(CPUID_SVM_LEAF) & CPUID_SVM_EDX_NRIPS;
 	/* Every port and every MSR intercepted: the guest touches no hardware. */
-	memset(page_address(sv->iopm), 0xff, PAGE_SIZE << IOPM_ORDER);
-	memset(page_address(sv->msrpm), 0xff, PAGE_SIZE << MSRPM_ORDER);
+	memset(page_address(h->iopm), 0xff, PAGE_SIZE << IOPM_ORDER);
+	memset(page_address(h->msrpm), 0xff, PAGE_SIZE << MSRPM_ORDER);
 	return 0;
 }
 
-void svm_vcpu_destroy(struct svm_vcpu *sv)
+static void vmcb_seg(void *vmcb, unsigned int off, const struct hv_seg *s)
 {
-	if (sv->vmcb_page)
-		__free_page(sv->vmcb_page);
-	if (sv->iopm)
-		__free_pages(sv->iopm, IOPM_ORDER);
-	if (sv->msrpm)
-		__free_pages(sv->msrpm, MSRPM_ORDER);
-	sv->vmcb_page = sv->iopm = sv->msrpm = NULL;
-	sv->vmcb = NULL;
+	vmcb_set_seg(vmcb, off, s->sel, s->attr, s->limit, s->base);
 }
 
-void svm_vcpu_reset(struct svm_vcpu *sv, struct vcpu *vcpu, const struct svm_guest *g)
+/* The whole VMCB from v->state: control area, then the save area. */
+static void svm_load_state(struct svm_hw *h, const struct hv_state *st)
 {
-	void *vmcb = sv->vmcb;
+	void *vmcb = h->vmcb;
 
-	sv->vcpu = vcpu;
 	/* The whole page: after VMEXIT_INVALID QEMU has rewritten the save area. */
 	memset(vmcb, 0, PAGE_SIZE);
 
-	/* Control area.  VMRUN must be intercepted or VMRUN fails (VMEXIT_INVALID). */
+	/* VMRUN must be intercepted, or VMRUN fails (VMEXIT_INVALID). */
 	vmcb_w32(vmcb, VMCB_INTERCEPT_MISC1,
 		 VMCB_MISC1_INTR | VMCB_MISC1_NMI | VMCB_MISC1_HLT |
 		 VMCB_MISC1_IOIO_PROT | VMCB_MISC1_MSR_PROT | VMCB_MISC1_SHUTDOWN);
 	vmcb_w32(vmcb, VMCB_INTERCEPT_MISC2, VMCB_MISC2_VMRUN | VMCB_MISC2_VMMCALL);
-	/*
-	 * Diagnostics: the guest's IDT handles only #PF, so #UD, #DF and #GP
-	 * would end in a triple fault; intercepted, they are reported with
-	 * their error code instead.  #PF is the guest's own (guest_code.S).
-	 */
-	vmcb_w32(vmcb, VMCB_INTERCEPT_EXC, BIT(6) | BIT(8) | BIT(13));
-	vmcb_w64(vmcb, VMCB_IOPM_BASE_PA, page_to_phys(sv->iopm));
-	vmcb_w64(vmcb, VMCB_MSRPM_BASE_PA, page_to_phys(sv->msrpm));
+	vmcb_w32(vmcb, VMCB_INTERCEPT_EXC,
+		 SVM_DIAG_EXCEPTIONS | (st->intercept_pf ? BIT(VECTOR_PF) : 0));
+	vmcb_w64(vmcb, VMCB_IOPM_BASE_PA, page_to_phys(h->iopm));
+	vmcb_w64(vmcb, VMCB_MSRPM_BASE_PA, page_to_phys(h->msrpm));
 	vmcb_w32(vmcb, VMCB_ASID, SVM_ASID);
 	/* Physical interrupts follow the host's RFLAGS.IF, not the guest's. */
 	vmcb_w64(vmcb, VMCB_VINTR, VMCB_V_INTR_MASKING);
 	vmcb_w64(vmcb, VMCB_NP_CTL, VMCB_NP_ENABLE);
 
-	/* Guest state: 64-bit mode, CPL 0, flat segments (guest.h). */
-	vmcb_set_seg(vmcb, VMCB_CS, SVM_GUEST_CS, GUEST_CS_ATTR, 0xffffffff, 0);
-	vmcb_set_seg(vmcb, VMCB_DS, SVM_GUEST_DS, GUEST_DS_ATTR, 0xffffffff, 0);
-	vmcb_set_seg(vmcb, VMCB_ES, SVM_GUEST_DS, GUEST_DS_ATTR, 0xffffffff, 0);
-	vmcb_set_seg(vmcb, VMCB_SS, SVM_GUEST_DS, GUEST_DS_ATTR, 0xffffffff, 0);
-	vmcb_set_seg(vmcb, VMCB_FS, SVM_GUEST_DS, GUEST_DS_ATTR, 0xffffffff, 0);
-	vmcb_set_seg(vmcb, VMCB_GS, SVM_GUEST_DS, GUEST_DS_ATTR, 0xffffffff, 0);
-	vmcb_set_seg(vmcb, VMCB_GDTR, 0, 0, g->gdt_limit, g->gdt);
-	vmcb_set_seg(vmcb, VMCB_IDTR, 0, 0, g->idt_limit, g->idt);
-	vmcb_set_seg(vmcb, VMCB_LDTR, 0, 0, 0, 0);
-	vmcb_set_seg(vmcb, VMCB_TR, 0, GUEST_TR_ATTR, 0x67, 0);
-	vmcb_w8(vmcb, VMCB_CPL, 0);
-	vmcb_w64(vmcb, VMCB_EFER, g->efer | EFER_SVME);
-	vmcb_w64(vmcb, VMCB_CR0, g->cr0);
-	vmcb_w64(vmcb, VMCB_CR3, g->cr3);
-	vmcb_w64(vmcb, VMCB_CR4, g->cr4);
+	vmcb_seg(vmcb, VMCB_CS, &st->cs);
+	vmcb_seg(vmcb, VMCB_SS, &st->ss);
+	vmcb_seg(vmcb, VMCB_DS, &st->ds);
+	vmcb_seg(vmcb, VMCB_ES, &st->es);
+	vmcb_seg(vmcb, VMCB_FS, &st->fs);
+	vmcb_seg(vmcb, VMCB_GS, &st->gs);
+	vmcb_seg(vmcb, VMCB_TR, &st->tr);
+	vmcb_seg(vmcb, VMCB_LDTR, &st->ldtr);
+	vmcb_seg(vmcb, VMCB_GDTR, &st->gdtr);
+	vmcb_seg(vmcb, VMCB_IDTR, &st->idtr);
+	vmcb_w8(vmcb, VMCB_CPL, st->cpl);
+	/* VMRUN does not derive LMA: the state carries it. */
+	vmcb_w64(vmcb, VMCB_EFER, st->efer | EFER_SVME);
+	vmcb_w64(vmcb, VMCB_CR0, st->cr0);
+	vmcb_w64(vmcb, VMCB_CR3, st->cr3);
+	vmcb_w64(vmcb, VMCB_CR4, st->cr4);
 	vmcb_w64(vmcb, VMCB_DR6, GUEST_DR6);
 	vmcb_w64(vmcb, VMCB_DR7, GUEST_DR7);
-	vmcb_w64(vmcb, VMCB_RFLAGS, GUEST_RFLAGS);
-	vmcb_w64(vmcb, VMCB_RIP, g->rip);
-	vmcb_w64(vmcb, VMCB_RSP, g->rsp);
-	vmcb_w64(vmcb, VMCB_RAX, 0);
 	vmcb_w64(vmcb, VMCB_G_PAT, GUEST_PAT);
-
-	memset(&sv->gprs, 0, sizeof(sv->gprs));
-	sv->gprs.rdi = g->mbox;
-	sv->first_run = true;
-	sv->flush_pending = false;
-	sv->user = false;
-	sv->pf = false;
-	sv->fetch = false;
-	sv->fetched = false;
-	sv->pkru_switch = false;
-	sv->gp_ok = false;
-	sv->gp = false;
 }
 
-#define GUEST_USER_CS_ATTR	0xafb	/* as GUEST_CS_ATTR, DPL 3 */
-#define GUEST_USER_DS_ATTR	0xcf3	/* as GUEST_DS_ATTR, DPL 3 */
-#define RFLAGS_AC		BIT(18)
-
-static void svm_vcpu_cpl3(void *vmcb)
+/* The exit code as hv.h describes exits; VMMCALL's RIP advanced past it. */
+static void svm_decode_exit(struct hv_vcpu *v, struct hv_exit *e)
 {
-	vmcb_set_seg(vmcb, VMCB_CS, SVM_GUEST_USER_CS, GUEST_USER_CS_ATTR, 0xffffffff, 0);
-	vmcb_set_seg(vmcb, VMCB_DS, SVM_GUEST_USER_DS, GUEST_USER_DS_ATTR, 0xffffffff, 0);
-	vmcb_set_seg(vmcb, VMCB_ES, SVM_GUEST_USER_DS, GUEST_USER_DS_ATTR, 0xffffffff, 0);
-	vmcb_set_seg(vmcb, VMCB_SS, SVM_GUEST_USER_DS, GUEST_USER_DS_ATTR, 0xffffffff, 0);
-	vmcb_w8(vmcb, VMCB_CPL, 3);
-}
+	struct svm_hw *h = v->hw;
+	const void *vmcb = h->vmcb;
+	u64 code = vmcb_r64(vmcb, VMCB_EXITCODE);
+	u64 info1 = vmcb_r64(vmcb, VMCB_EXITINFO1);
 
-void svm_vcpu_set_fetch(struct svm_vcpu *sv, u8 cpl, u64 addr, bool ac)
-{
-	void *vmcb = sv->vmcb;
-
-	if (cpl == 3)
-		svm_vcpu_cpl3(vmcb);
-	vmcb_w64(vmcb, VMCB_RIP, addr);
-	vmcb_w64(vmcb, VMCB_RFLAGS, GUEST_RFLAGS | (ac ? RFLAGS_AC : 0));
-	vmcb_w32(vmcb, VMCB_INTERCEPT_EXC, vmcb_r32(vmcb, VMCB_INTERCEPT_EXC) | BIT(14));
-	sv->user = false;
-	sv->fetch = true;
-	sv->fetched = false;
-	sv->pf = false;
-}
-
-void svm_vcpu_set_user(struct svm_vcpu *sv, const struct svm_guest *g, u32 op, u32 bytes,
-		       u64 addr, u64 value, bool ac)
-{
-	void *vmcb = sv->vmcb;
-
-	svm_vcpu_cpl3(vmcb);
-	vmcb_w64(vmcb, VMCB_RIP, g->user_rip);
-	vmcb_w64(vmcb, VMCB_RAX, value);
-	vmcb_w64(vmcb, VMCB_RFLAGS, GUEST_RFLAGS | (ac ? RFLAGS_AC : 0));
-	/* #PF too: the stub's faults come to the host, never to the guest's IDT. */
-	vmcb_w32(vmcb, VMCB_INTERCEPT_EXC, vmcb_r32(vmcb, VMCB_INTERCEPT_EXC) | BIT(14));
-	sv->gprs.r8 = bytes;
-	sv->gprs.r9 = addr;
-	sv->gprs.r10 = op;
-	sv->user = true;
-	sv->pf = false;
-}
-
-u64 svm_vcpu_rax(const struct svm_vcpu *sv)
-{
-	return vmcb_r64(sv->vmcb, VMCB_RAX);
-}
-
-void svm_flush_remote(void *opaque)
-{
-	struct svm_vcpu *sv = opaque;
-
-	/* Taken by the next VMRUN: TLB_CONTROL flushes before the guest runs. */
-	WRITE_ONCE(sv->flush_pending, true);
-}
-
-void svm_dump(const struct svm_vcpu *sv, const char *why)
-{
-	const void *v = sv->vmcb;
-
-	pr_err("%s: exitcode=%#llx exitinfo1=%#llx exitinfo2=%#llx exitintinfo=%#llx\n", why,
-	       vmcb_r64(v, VMCB_EXITCODE), vmcb_r64(v, VMCB_EXITINFO1),
-	       vmcb_r64(v, VMCB_EXITINFO2), vmcb_r64(v, VMCB_EXITINTINFO));
-	pr_err("  rip=%#llx rsp=%#llx rax=%#llx rflags=%#llx cr2=%#llx\n",
-	       vmcb_r64(v, VMCB_RIP), vmcb_r64(v, VMCB_RSP), vmcb_r64(v, VMCB_RAX),
-	       vmcb_r64(v, VMCB_RFLAGS), vmcb_r64(v, VMCB_CR2));
-	pr_err("  cr0=%#llx cr3=%#llx cr4=%#llx efer=%#llx cs=%#x/%#x ss=%#x/%#x\n",
-	       vmcb_r64(v, VMCB_CR0), vmcb_r64(v, VMCB_CR3), vmcb_r64(v, VMCB_CR4),
-	       vmcb_r64(v, VMCB_EFER), vmcb_r16(v, VMCB_CS + VMCB_SEG_SEL),
-	       vmcb_r16(v, VMCB_CS + VMCB_SEG_ATTRIB), vmcb_r16(v, VMCB_SS + VMCB_SEG_SEL),
-	       vmcb_r16(v, VMCB_SS + VMCB_SEG_ATTRIB));
-	pr_err("  ncr3=%#llx np_ctl=%#llx asid=%u intercepts=%#x/%#x/%#x\n",
-	       vmcb_r64(v, VMCB_NCR3), vmcb_r64(v, VMCB_NP_CTL), vmcb_r32(v, VMCB_ASID),
-	       vmcb_r32(v, VMCB_INTERCEPT_EXC), vmcb_r32(v, VMCB_INTERCEPT_MISC1),
-	       vmcb_r32(v, VMCB_INTERCEPT_MISC2));
+	memset(e, 0, sizeof(*e));
+	e->raw = code;
+	if ((u32)code == SVM_EXIT_INVALID_LOW) {
+		e->reason = HV_EXIT_INVALID;
+		return;
+	}
+	switch (code) {
+	case SVM_EXIT_NPF:
+		e->reason = HV_EXIT_TDP;
+		e->gpa = vmcb_r64(vmcb, VMCB_EXITINFO2);
+		e->write = info1 & SVM_NPF_W;
+		e->fetch = info1 & SVM_NPF_ID;
+		e->present = info1 & SVM_NPF_P;
+		e->misconfig = info1 & SVM_NPF_RSVD;
+		e->guest_table = info1 & SVM_NPF_GUEST_TABLE;
+		return;
+	case SVM_EXIT_INTR:
+	case SVM_EXIT_NMI:
+		e->reason = HV_EXIT_INTR;
+		return;
+	case SVM_EXIT_VMMCALL:
+		/* Resume after the VMMCALL next time (QEMU has no NRIPS). */
+		v->regs.rip = h->nrips && vmcb_r64(vmcb, VMCB_NEXT_RIP) ?
+			vmcb_r64(vmcb, VMCB_NEXT_RIP) : v->regs.rip + SVM_VMMCALL_LEN;
+		e->reason = HV_EXIT_HYPERCALL;
+		return;
+	case SVM_EXIT_SHUTDOWN:
+		e->reason = HV_EXIT_SHUTDOWN;
+		return;
+	}
+	if (code >= SVM_EXIT_EXCP_BASE && code < SVM_EXIT_EXCP_BASE + 32) {
+		e->reason = HV_EXIT_EXCEPTION;
+		e->vector = code - SVM_EXIT_EXCP_BASE;
+		e->error_code = (u32)info1;
+		e->cr2 = vmcb_r64(vmcb, VMCB_EXITINFO2);
+		return;
+	}
+	e->reason = HV_EXIT_OTHER;
 }
 
 /*
@@ -340,11 +296,27 @@ void svm_dump(const struct svm_vcpu *sv, const char *why)
  * physical interrupt in the guest is an INTR exit, and the host takes it
  * at stgi + local_irq_enable.
  */
-void svm_enter(struct svm_vcpu *sv)
+static void svm_enter(struct hv_vcpu *v, const struct hv_tdp *tdp, bool flush,
+		      struct hv_exit *e)
 {
-	bool pk = sv->pkru_switch && svm_host_pku();
+	struct svm_hw *h = v->hw;
+	void *vmcb = h->vmcb;
+	bool pk = v->state.pkru_switch && hv_host_pku();
 	unsigned long dr7;
 	u32 host_pkru = 0;
+
+	if (v->state_dirty) {
+		svm_load_state(h, &v->state);
+		v->state_dirty = false;
+	}
+	vmcb_w64(vmcb, VMCB_NCR3, tdp->root);
+	vmcb_w8(vmcb, VMCB_TLB_CONTROL, flush ? VMCB_TLB_FLUSH_ALL : VMCB_TLB_NOTHING);
+	vmcb_w32(vmcb, VMCB_CLEAN, 0);
+	vmcb_w64(vmcb, VMCB_RAX, v->regs.rax);
+	vmcb_w64(vmcb, VMCB_RSP, v->regs.rsp);
+	vmcb_w64(vmcb, VMCB_RIP, v->regs.rip);
+	vmcb_w64(vmcb, VMCB_RFLAGS, v->regs.rflags);
+	vmcb_w64(vmcb, VMCB_CR2, v->regs.cr2);
 
 	get_debugreg(dr7, 7);
 	local_irq_disable();
@@ -352,13 +324,13 @@ void svm_enter(struct svm_vcpu *sv)
 	/* VMRUN leaves PKRU alone: the guest runs with what is loaded. */
 	if (pk) {
 		host_pkru = rdpkru();
-		wrpkru(sv->pkru);
+		wrpkru(v->state.pkru);
 	}
 	asm volatile("sti" ::: "memory");
-	mmulab_svm_vmrun(page_to_phys(sv->vmcb_page), &sv->gprs);
+	mmulab_svm_vmrun(page_to_phys(h->vmcb_page), &v->regs);
 	asm volatile("cli" ::: "memory");
 	if (pk) {
-		sv->pkru = rdpkru();
+		v->state.pkru = rdpkru();
 		wrpkru(host_pkru);
 	}
 	asm volatile("stgi" ::: "memory");
@@ -366,113 +338,53 @@ void svm_enter(struct svm_vcpu *sv)
 	if (dr7 & ~GUEST_DR7)
 		set_debugreg(dr7, 7);
 	local_irq_enable();
+
+	v->regs.rax = vmcb_r64(vmcb, VMCB_RAX);
+	v->regs.rsp = vmcb_r64(vmcb, VMCB_RSP);
+	v->regs.rip = vmcb_r64(vmcb, VMCB_RIP);
+	v->regs.rflags = vmcb_r64(vmcb, VMCB_RFLAGS);
+	v->regs.cr2 = vmcb_r64(vmcb, VMCB_CR2);
+	svm_decode_exit(v, e);
 }
 
-bool svm_host_pku(void)
+/* Nothing stays loaded on the CPU between runs: VMRUN takes the VMCB's address each time. */
+static void svm_vcpu_put(struct hv_vcpu *v)
 {
-	return cpu_feature_enabled(X86_FEATURE_OSPKE);
 }
 
-bool svm_cpu_la57(void)
+static void svm_dump(const struct hv_vcpu *v, const char *why)
 {
-	return boot_cpu_has(X86_FEATURE_LA57);
+	const struct svm_hw *h = v->hw;
+	const void *vmcb = h->vmcb;
+
+	pr_err("%s: exitcode=%#llx exitinfo1=%#llx exitinfo2=%#llx exitintinfo=%#llx\n", why,
+	       vmcb_r64(vmcb, VMCB_EXITCODE), vmcb_r64(vmcb, VMCB_EXITINFO1),
+	       vmcb_r64(vmcb, VMCB_EXITINFO2), vmcb_r64(vmcb, VMCB_EXITINTINFO));
+	pr_err("  rip=%#llx rsp=%#llx rax=%#llx rflags=%#llx cr2=%#llx\n",
+	       vmcb_r64(vmcb, VMCB_RIP), vmcb_r64(vmcb, VMCB_RSP), vmcb_r64(vmcb, VMCB_RAX),
+	       vmcb_r64(vmcb, VMCB_RFLAGS), vmcb_r64(vmcb, VMCB_CR2));
+	pr_err("  cr0=%#llx cr3=%#llx cr4=%#llx efer=%#llx cs=%#x/%#x ss=%#x/%#x\n",
+	       vmcb_r64(vmcb, VMCB_CR0), vmcb_r64(vmcb, VMCB_CR3), vmcb_r64(vmcb, VMCB_CR4),
+	       vmcb_r64(vmcb, VMCB_EFER), vmcb_r16(vmcb, VMCB_CS + VMCB_SEG_SEL),
+	       vmcb_r16(vmcb, VMCB_CS + VMCB_SEG_ATTRIB), vmcb_r16(vmcb, VMCB_SS + VMCB_SEG_SEL),
+	       vmcb_r16(vmcb, VMCB_SS + VMCB_SEG_ATTRIB));
+	pr_err("  ncr3=%#llx np_ctl=%#llx asid=%u intercepts=%#x/%#x/%#x\n",
+	       vmcb_r64(vmcb, VMCB_NCR3), vmcb_r64(vmcb, VMCB_NP_CTL), vmcb_r32(vmcb, VMCB_ASID),
+	       vmcb_r32(vmcb, VMCB_INTERCEPT_EXC), vmcb_r32(vmcb, VMCB_INTERCEPT_MISC1),
+	       vmcb_r32(vmcb, VMCB_INTERCEPT_MISC2));
 }
 
-void svm_resched(void)
-{
-	cond_resched();
-}
-
-struct svm_on_cpu_work {
-	int (*fn)(const struct svm_caps *caps, void *arg);
-	void *arg;
+const struct hv_ops svm_ops = {
+	.name = "svm",
+	.ept = false,
+	.hypercall = { 0x0f, 0x01, 0xd9 },	/* VMMCALL */
+	.probe = svm_probe,
+	.cpu_enable = svm_cpu_enable,
+	.cpu_disable = svm_cpu_disable,
+	.vcpu_init = svm_vcpu_init,
+	.vcpu_destroy = svm_vcpu_destroy,
+	.enter = svm_enter,
+	.vcpu_put = svm_vcpu_put,
+	.dump = svm_dump,
+	.tdp_maxphyaddr = svm_tdp_maxphyaddr,
 };
-
-static long svm_on_cpu_fn(void *p)
-{
-	struct svm_on_cpu_work *w = p;
-	struct svm_caps caps;
-	struct svm_cpu cpu = { NULL };
-	int ret;
-
-	ret = svm_probe(&caps);
-	if (ret)
-		return ret;
-	ret = svm_cpu_enable(&cpu);
-	if (ret)
-		return ret;
-	ret = w->fn(&caps, w->arg);
-	svm_cpu_disable(&cpu);
-	return ret;
-}
-
-int svm_on_cpu(int (*fn)(const struct svm_caps *caps, void *arg), void *arg)
-{
-	struct svm_on_cpu_work w = { .fn = fn, .arg = arg };
-
-	return (int)work_on_cpu(cpumask_first(cpu_online_mask), svm_on_cpu_fn, &w);
-}
-
-/* ---- the module-load self-test ---------------------------------------------- */
-
-#define ST_LINE KBUILD_MODNAME ": svm selftest "
-
-struct st_work {
-	struct svm_caps caps;
-	struct svm_cpu cpu;
-	struct svm_vcpu sv;
-	char why[200];
-};
-
-/* Runs on one CPU (work_on_cpu): SVME and the host save area are per CPU. */
-static long st_work(void *arg)
-{
-	struct st_work *w = arg;
-	int ret;
-
-	ret = svm_probe(&w->caps);
-	if (ret == -ENODEV) {
-		printk(KERN_INFO ST_LINE "SKIP (no SVM)\n");
-		return 0;
-	}
-	if (ret == -EBUSY) {
-		printk(KERN_INFO ST_LINE "SKIP (SVM held by another hypervisor, see above)\n");
-		return 0;
-	}
-	if (ret) {
-		printk(KERN_INFO ST_LINE "SKIP (SVM not usable here: %d, see above)\n", ret);
-		return 0;
-	}
-	ret = svm_vcpu_init(&w->sv, &w->caps);
-	if (ret) {
-		printk(KERN_ERR ST_LINE "FAIL (allocating the VMCB: %d)\n", ret);
-		return 0;
-	}
-	ret = svm_cpu_enable(&w->cpu);
-	if (ret) {
-		svm_vcpu_destroy(&w->sv);
-		printk(KERN_ERR ST_LINE "FAIL (enabling SVM: %d)\n", ret);
-		return 0;
-	}
-	ret = svm_selftest_run(&w->sv, boot_cpu_has(X86_FEATURE_GBPAGES), w->why,
-			       sizeof(w->why));
-	svm_cpu_disable(&w->cpu);
-	svm_vcpu_destroy(&w->sv);
-	if (ret)
-		printk(KERN_ERR ST_LINE "FAIL %s\n", w->why);
-	else
-		printk(KERN_INFO ST_LINE "PASS %s\n", w->why);
-	return 0;
-}
-
-void svm_selftest(void)
-{
-	struct st_work *w = kzalloc(sizeof(*w), GFP_KERNEL);
-
-	if (!w) {
-		printk(KERN_ERR ST_LINE "FAIL (out of memory)\n");
-		return;
-	}
-	work_on_cpu(cpumask_first(cpu_online_mask), st_work, w);
-	kfree(w);
-}

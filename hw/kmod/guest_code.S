@@ -1,24 +1,42 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * hw/kmod/svm/guest_code.S — the guest's code, assembled into the module
- * as data (it runs only in the guest, copied to base + SVM_GUEST_CODE).
+ * hw/kmod/guest_code.S — the guest's code, assembled into the module as
+ * data (it runs only in the guest, copied to base + GUEST_CODE).
  * Position independent: it uses no absolute address of its own.
  *
  * In: %rdi = the mailbox (gva).  For each command: read or write 1, 2, 4
  * or 8 bytes at CMD_ADDR, store the value read in CMD_VALUE, set
  * CMD_STATUS, bump MBOX_DONE.  A #PF on the access goes to the guest's own
- * handler (mmulab_svm_guest_pf, IDT vector 14), which records CR2 and the
- * error code in the command and resumes with the next command.  SVM_OP_AC
- * in CMD_OP sets EFLAGS.AC around the one access (SMAP).  Then
- * VMMCALL; when the host resumes it (after the VMMCALL) the next batch
- * starts from the top.
+ * handler (mmulab_guest_pf, IDT vector 14), which records CR2 and the
+ * error code in the command and resumes with the next command.  GUEST_OP_AC
+ * in CMD_OP sets EFLAGS.AC around the one access (SMAP).  Then the
+ * hypercall; when the host resumes it (after the hypercall) the next
+ * batch starts from the top.
+ *
+ * HYPERCALL assembles VMMCALL and records where, in the table
+ * mmulab_guest_hcall_sites: guest_place writes the vendor's own
+ * instruction there (VMCALL on VMX, where VMMCALL is #UD), as KVM patches
+ * its guests' hypercalls.
  */
-#include "hw/kmod/svm/guest.h"
+#include "hw/kmod/guest.h"
+
+	/* The table's start: the macro below appends one entry per site. */
+	.section .rodata.mmulab_hcall, "a"
+	.balign 8
+	.globl mmulab_guest_hcall_sites
+mmulab_guest_hcall_sites:
+
+	.macro HYPERCALL
+661:	vmmcall
+	.pushsection .rodata.mmulab_hcall, "a"
+	.quad	661b
+	.popsection
+	.endm
 
 	.section .rodata, "a"
 	.balign 16
-	.globl mmulab_svm_guest_code
-mmulab_svm_guest_code:
+	.globl mmulab_guest_code
+mmulab_guest_code:
 	.code64
 .Lbatch:
 	movl	MBOX_COUNT(%rdi), %ecx
@@ -32,16 +50,16 @@ mmulab_svm_guest_code:
 	movl	CMD_BYTES(%rsi), %r8d
 	movq	CMD_ADDR(%rsi), %r9
 	/* EFLAGS.AC for this access only: set here, cleared in .Lstatus. */
-	btrl	$SVM_OP_AC_BIT, %eax
+	btrl	$GUEST_OP_AC_BIT, %eax
 	jnc	4f
 	pushfq
 	orl	$0x40000, (%rsp)
 	popfq
-4:	cmpl	$SVM_OP_READ, %eax
+4:	cmpl	$GUEST_OP_READ, %eax
 	je	.Lread
-	cmpl	$SVM_OP_WRITE, %eax
+	cmpl	$GUEST_OP_WRITE, %eax
 	je	.Lwrite
-	movl	$SVM_ST_BAD_OP, %r10d
+	movl	$GUEST_ST_BAD_OP, %r10d
 	jmp	.Lstatus
 
 .Lread:
@@ -62,7 +80,7 @@ mmulab_svm_guest_code:
 	movq	(%r9), %rax
 .Lstore:
 	movq	%rax, CMD_VALUE(%rsi)
-	movl	$SVM_ST_OK, %r10d
+	movl	$GUEST_ST_OK, %r10d
 	jmp	.Lstatus
 
 .Lwrite:
@@ -83,10 +101,10 @@ mmulab_svm_guest_code:
 	jne	.Lbadsize
 	movq	%rax, (%r9)
 .Lwok:
-	movl	$SVM_ST_OK, %r10d
+	movl	$GUEST_ST_OK, %r10d
 	jmp	.Lstatus
 .Lbadsize:
-	movl	$SVM_ST_BAD_SIZE, %r10d
+	movl	$GUEST_ST_BAD_SIZE, %r10d
 
 .Lstatus:
 	pushfq
@@ -99,17 +117,17 @@ mmulab_svm_guest_code:
 	jmp	.Lnext
 
 .Ldone:
-	vmmcall
+	HYPERCALL
 	jmp	.Lbatch
 
 	/* The faulting access's command is at %rsi; the error code is on the stack. */
 .Lpf_resume:
-	movl	$SVM_ST_PF, %r10d
+	movl	$GUEST_ST_PF, %r10d
 	jmp	.Lstatus
 
 	.balign 16
-	.globl mmulab_svm_guest_pf
-mmulab_svm_guest_pf:
+	.globl mmulab_guest_pf
+mmulab_guest_pf:
 	popq	%r11
 	movl	%r11d, CMD_PFEC(%rsi)
 	movq	%cr2, %rax
@@ -117,21 +135,21 @@ mmulab_svm_guest_pf:
 	leaq	.Lpf_resume(%rip), %rax
 	movq	%rax, (%rsp)		/* return to .Lpf_resume, not to the access */
 	iretq
-	.globl mmulab_svm_guest_code_end
-mmulab_svm_guest_code_end:
+	.globl mmulab_guest_code_end
+mmulab_guest_code_end:
 
 	/*
-	 * The CPL-3 stub, copied to base + SVM_GUEST_USER (a user page).
-	 * In: r8d = bytes, r9 = address, r10d = SVM_OP_READ/WRITE, rax =
+	 * The CPL-3 stub, copied to base + GUEST_USER (a user page).
+	 * In: r8d = bytes, r9 = address, r10d = GUEST_OP_READ/WRITE, rax =
 	 * the value to write.  Out: rax = the value read.  A #PF is
 	 * intercepted by the host; a bad op or size is ud2 (intercepted too).
 	 */
 	.balign 16
-	.globl mmulab_svm_guest_user
-mmulab_svm_guest_user:
-	cmpl	$SVM_OP_WRITE, %r10d
+	.globl mmulab_guest_user
+mmulab_guest_user:
+	cmpl	$GUEST_OP_WRITE, %r10d
 	je	5f
-	cmpl	$SVM_OP_READ, %r10d
+	cmpl	$GUEST_OP_READ, %r10d
 	jne	9f
 	cmpl	$1, %r8d
 	jne	1f
@@ -164,7 +182,11 @@ mmulab_svm_guest_user:
 3:	cmpl	$8, %r8d
 	jne	9f
 	movq	%rax, (%r9)
-8:	vmmcall
+8:	HYPERCALL
 9:	ud2
-	.globl mmulab_svm_guest_user_end
-mmulab_svm_guest_user_end:
+	.globl mmulab_guest_user_end
+mmulab_guest_user_end:
+
+	.section .rodata.mmulab_hcall, "a"
+	.globl mmulab_guest_hcall_sites_end
+mmulab_guest_hcall_sites_end:

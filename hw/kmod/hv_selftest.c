@@ -1,21 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hw/kmod/svm/selftest.c — the SVM self-test run at module load.
+ * hw/kmod/hv_selftest.c — the world switch's self-test, run at module
+ * load on whichever vendor the CPU has (SVM or VMX).
  *
- * A VM with one 8 MiB memslot at gpa 0, the TDP backend in NPT layout as
- * deep as the host's paging, the access-interpreter guest at gpa 1 MiB.
- * The host writes known values with vm_write_gpa; two batches read them
- * back through the guest (one read crosses a page) and write others; the
- * test checks the values the guest stored in its mailbox, guest memory
- * afterwards, and that #NPF exits reached the MMU (PF_TAKEN > 0).  Two
+ * A VM with one 8 MiB memslot at gpa 0, the TDP backend in the vendor's
+ * layout (NPT or EPT) as deep as the CPU walks it, the access-interpreter
+ * guest at gpa 1 MiB.  The host writes known values with vm_write_gpa;
+ * two batches read them back through the guest (one read crosses a page)
+ * and write others; the test checks the values the guest stored in its
+ * mailbox, guest memory afterwards, and that TDP faults (#NPF, EPT
+ * violations) reached the MMU (PF_TAKEN > 0).  Two
  * accesses of batch 2 miss the guest's own tables: its #PF handler must
  * report CR2 and the error code and go on with the next command.  Between
  * the batches every SPTE is zapped: the MMU's flush request must become
- * a TLB flush on the next VMRUN, and batch 2 must fault again.
+ * a TLB flush on the next entry, and batch 2 must fault again.
  *
- * Prints one line: "svm selftest PASS ...", "FAIL ..." or "SKIP (...)".
- * Never makes the module fail to load.  This file is the core side (core
- * headers only); svm_selftest() in svm.c runs it on one CPU.
+ * hv_selftest() (hv.c) runs it on one CPU and prints one line:
+ * "<vendor> selftest PASS ...", "FAIL ..." or "SKIP (...)"; it never
+ * makes the module fail to load.  This file is the core side (core
+ * headers only).
  */
 #include <linux/errno.h>
 
@@ -23,28 +26,29 @@
 #include "core/errors.h"
 #include "core/mmu/mmu.h"
 #include "core/vm/vm.h"
-#include "hw/kmod/svm/guest.h"
-#include "hw/kmod/svm/svm.h"
+#include "hw/kmod/guest.h"
+#include "hw/kmod/hv.h"
+#include "hw/kmod/hv_run.h"
+#include "hw/kmod/hv_selftest.h"
 
 #define ST_SLOT_SIZE	0x800000ULL	/* 8 MiB */
 #define ST_GUEST_BASE	0x100000ULL	/* 1 MiB */
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define ST_MAX_EXITS	100000
-
-#define ST_EFER_LME	BIT_ULL(8)
-#define ST_EFER_LMA	BIT_ULL(10)
+/* What the self-test's VM asks for: 4-level tables, unless the vendor needs 5. */
+#define ST_MAXPHYADDR	46
 
 struct st_check {
-	struct svm_guest_cmd cmd;
+	struct guest_cmd cmd;
 	u64 expect;	/* reads: the value; faults: CR2; writes: ignored */
-	u32 status;	/* SVM_ST_OK, or SVM_ST_PF with pfec */
+	u32 status;	/* GUEST_ST_OK, or GUEST_ST_PF with pfec */
 	u32 pfec;
 };
 
-#define RD(sz, a, v)	{ { SVM_OP_READ, sz, a, 0, 0, 0 }, v, SVM_ST_OK, 0 }
-#define WR(sz, a, v)	{ { SVM_OP_WRITE, sz, a, v, 0, 0 }, 0, SVM_ST_OK, 0 }
+#define RD(sz, a, v)	{ { GUEST_OP_READ, sz, a, 0, 0, 0 }, v, GUEST_ST_OK, 0 }
+#define WR(sz, a, v)	{ { GUEST_OP_WRITE, sz, a, v, 0, 0 }, 0, GUEST_ST_OK, 0 }
 /* An access the guest's own tables do not map: its #PF handler reports it. */
-#define PF(op, sz, a, ec) { { op, sz, a, 0, 0, 0 }, a, SVM_ST_PF, ec }
+#define PF(op, sz, a, ec) { { op, sz, a, 0, 0, 0 }, a, GUEST_ST_PF, ec }
 #define PFEC_W		0x2
 
 static const struct st_check batch1[] = {
@@ -64,9 +68,9 @@ static const struct st_check batch1[] = {
 
 static const struct st_check batch2[] = {
 	RD(8, 0x500008, 0xcafef00d1234005aULL),
-	PF(SVM_OP_READ, 8, 0x100000000ULL, 0),		/* above the 4 GiB the guest maps */
+	PF(GUEST_OP_READ, 8, 0x100000000ULL, 0),		/* above the 4 GiB the guest maps */
 	RD(4, 0x7ffffc, 0x55aa55aa),
-	PF(SVM_OP_WRITE, 4, 0x7fff00001000ULL, PFEC_W),
+	PF(GUEST_OP_WRITE, 4, 0x7fff00001000ULL, PFEC_W),
 	WR(8, 0x300000, 0x1122334455667788ULL),
 };
 
@@ -79,10 +83,12 @@ static const struct { u64 gpa; unsigned int bytes; u64 val; } memcheck[] = {
 };
 
 struct st_ctx {
-	struct svm_vcpu *sv;
+	const struct hv_ops *ops;
+	struct hv_vcpu hv;
 	struct vm *vm;
-	struct svm_guest g;
-	struct svm_run_stats stats;
+	struct guest_region g;
+	struct hv_state state;
+	struct hv_run_stats stats;
 	bool gbpages;
 	uint8_t maxphyaddr;
 	char *why;
@@ -93,19 +99,24 @@ struct st_ctx {
 
 static int st_batch(struct st_ctx *c, const struct st_check *chk, unsigned int n, int nr)
 {
-	struct svm_guest_cmd cmds[ARRAY_SIZE(batch1)];
+	struct guest_cmd cmds[ARRAY_SIZE(batch1)];
 	unsigned int i, done;
 	int ret;
 
 	for (i = 0; i < n; i++)
 		cmds[i] = chk[i].cmd;
-	ret = svm_guest_load_batch(c->vm, &c->g, cmds, n);
+	struct hv_run run = { .max_exits = ST_MAX_EXITS, .stats = &c->stats };
+
+	ret = guest_load_batch(c->vm, &c->g, cmds, n);
 	if (ret)
 		return st_fail(c, "batch %d: mailbox: %s", nr, mmu_strerror(ret));
-	ret = svm_vcpu_run(c->sv, ST_MAX_EXITS, &c->stats);
+	/* Each batch from the interpreter's start, as MMULAB_RUN's chunks. */
+	hv_vcpu_load(&c->hv, &c->state, c->g.rip, c->g.rsp);
+	c->hv.regs.rdi = c->g.mbox;
+	ret = hv_vcpu_run(&c->hv, &run);
 	if (ret)
 		return st_fail(c, "batch %d: run: %d (see above)", nr, ret);
-	ret = svm_guest_read_batch(c->vm, &c->g, cmds, n, &done);
+	ret = guest_read_batch(c->vm, &c->g, cmds, n, &done);
 	if (ret)
 		return st_fail(c, "batch %d: mailbox: %s", nr, mmu_strerror(ret));
 	if (done != n)
@@ -114,11 +125,11 @@ static int st_batch(struct st_ctx *c, const struct st_check *chk, unsigned int n
 		if (cmds[i].status != chk[i].status)
 			return st_fail(c, "batch %d cmd %u: status %u (cr2/value %#llx, error code %#x), expected %u",
 				       nr, i, cmds[i].status, cmds[i].value, cmds[i].pfec, chk[i].status);
-		if (chk[i].status == SVM_ST_PF && (cmds[i].value != chk[i].expect ||
+		if (chk[i].status == GUEST_ST_PF && (cmds[i].value != chk[i].expect ||
 						   cmds[i].pfec != chk[i].pfec))
 			return st_fail(c, "batch %d cmd %u: #PF cr2 %#llx error code %#x, expected %#llx %#x",
 				       nr, i, cmds[i].value, cmds[i].pfec, chk[i].expect, chk[i].pfec);
-		if (chk[i].cmd.op == SVM_OP_READ && chk[i].status == SVM_ST_OK &&
+		if (chk[i].cmd.op == GUEST_OP_READ && chk[i].status == GUEST_ST_OK &&
 		    cmds[i].value != chk[i].expect)
 			return st_fail(c, "batch %d cmd %u: read %#llx at %#llx, expected %#llx", nr,
 				       i, cmds[i].value, chk[i].cmd.addr, chk[i].expect);
@@ -134,12 +145,12 @@ static int st_run(struct st_ctx *c)
 		.gbpages = c->gbpages,
 	};
 	struct mmu_config cfg = {
-		.layout = SPTE_LAYOUT_NPT,
+		.layout = c->ops->ept ? SPTE_LAYOUT_EPT : SPTE_LAYOUT_NPT,
 		.dirty_mode = MMU_DIRTY_WRPROT,
 	};
 	struct x86_paging_regs regs = { 0 };
 	struct mmu_stats ms;
-	u64 val, npf, flushes;
+	u64 val, tdp, flushes;
 	unsigned int i;
 	int ret;
 
@@ -149,21 +160,24 @@ static int st_run(struct st_ctx *c)
 	ret = vm_memslot_create(c->vm, 0, 0, ST_SLOT_SIZE, 0, MMU_LEVEL_4K);
 	if (ret)
 		return st_fail(c, "memslot: %s", mmu_strerror(ret));
-	ret = svm_guest_place(c->vm, ST_GUEST_BASE, &c->g);
+	ret = guest_place(c->vm, ST_GUEST_BASE, c->ops->hypercall, &c->g);
 	if (ret)
 		return st_fail(c, "placing the guest: %s", mmu_strerror(ret));
-	/* The model's registers: the same long mode as the VMCB (less SVME). */
-	regs.cr0 = 0x80010033;
-	regs.cr3 = c->g.cr3;
-	regs.cr4 = 0x20;
-	regs.efer = ST_EFER_LME | ST_EFER_LMA;
+	guest_state(&c->g, &c->state);
+	/* The model's registers: the guest's own long mode. */
+	regs.cr0 = c->state.cr0;
+	regs.cr3 = c->state.cr3;
+	regs.cr4 = c->state.cr4;
+	regs.efer = c->state.efer;
 	ret = vcpu_create(c->vm, 0, &regs, 0, false);
 	if (ret)
 		return st_fail(c, "vcpu_create: %s", mmu_strerror(ret));
-	ret = vm_attach_mmu(c->vm, &tdp_backend, &cfg, svm_flush_remote, c->sv);
+	ret = vm_attach_mmu(c->vm, &tdp_backend, &cfg, hv_flush_remote, &c->hv);
 	if (ret)
 		return st_fail(c, "vm_attach_mmu: %s", mmu_strerror(ret));
-	svm_vcpu_reset(c->sv, vm_vcpu(c->vm, 0), &c->g);
+	ret = hv_vcpu_init(&c->hv, c->ops, vm_vcpu(c->vm, 0));
+	if (ret)
+		return st_fail(c, "allocating the vCPU: %d", ret);
 
 	ret = vm_write_gpa(c->vm, 0x400000, &v64, sizeof(v64));
 	if (!ret)
@@ -177,20 +191,22 @@ static int st_run(struct st_ctx *c)
 	if (ret)
 		return ret;
 	/*
-	 * Zap every SPTE: the MMU asks for a remote flush, so the next VMRUN
-	 * must flush the TLB, and batch 2 must fault its pages in again.
+	 * Zap every SPTE: the MMU asks for a remote flush, and batch 2 must
+	 * fault its pages in again.  (Every batch starts with a flush anyway,
+	 * as the guest starts afresh: hv_vcpu_load.)
 	 */
-	npf = c->stats.npf;
+	tdp = c->stats.tdp;
 	flushes = c->stats.flushes;
+	c->hv.flush_pending = false;
 	mmu_zap_all(c->vm->mmu);
-	if (!c->sv->flush_pending)
+	if (!c->hv.flush_pending)
 		return st_fail(c, "mmu_zap_all did not request a TLB flush");
 	ret = st_batch(c, batch2, ARRAY_SIZE(batch2), 2);
 	if (ret)
 		return ret;
-	if (c->stats.flushes != flushes + 1 || c->stats.npf == npf)
-		return st_fail(c, "after the zap: flushes %llu -> %llu, npf %llu -> %llu",
-			       flushes, c->stats.flushes, npf, c->stats.npf);
+	if (c->stats.flushes != flushes + 1 || c->stats.tdp == tdp)
+		return st_fail(c, "after the zap: flushes %llu -> %llu, tdp faults %llu -> %llu",
+			       flushes, c->stats.flushes, tdp, c->stats.tdp);
 
 	for (i = 0; i < ARRAY_SIZE(memcheck); i++) {
 		ret = vm_read_value(c->vm, memcheck[i].gpa, memcheck[i].bytes, &val);
@@ -201,17 +217,18 @@ static int st_run(struct st_ctx *c)
 				       memcheck[i].gpa, val, memcheck[i].val);
 	}
 	mmu_stats_read(c->vm->mmu, &ms);
-	if (!ms.v[MMU_STAT_PF_TAKEN] || !c->stats.npf)
-		return st_fail(c, "no #NPF reached the MMU (pf_taken=%llu npf=%llu)",
-			       ms.v[MMU_STAT_PF_TAKEN], c->stats.npf);
+	if (!ms.v[MMU_STAT_PF_TAKEN] || !c->stats.tdp)
+		return st_fail(c, "no TDP fault reached the MMU (pf_taken=%llu tdp=%llu)",
+			       ms.v[MMU_STAT_PF_TAKEN], c->stats.tdp);
 	plat_snprintf(c->why, c->len,
-		 "(npt_levels=%d exits=%llu npf=%llu intr=%llu pf_taken=%llu pf_fixed=%llu flushes=%llu)",
-		 c->vm->mmu->spte_fmt.root_level, c->stats.exits, c->stats.npf, c->stats.intr,
-		 ms.v[MMU_STAT_PF_TAKEN], ms.v[MMU_STAT_PF_FIXED], c->stats.flushes);
+		 "(%s_levels=%d exits=%llu tdp=%llu intr=%llu pf_taken=%llu pf_fixed=%llu flushes=%llu)",
+		 c->ops->ept ? "ept" : "npt", c->vm->mmu->spte_fmt.root_level, c->stats.exits,
+		 c->stats.tdp, c->stats.intr, ms.v[MMU_STAT_PF_TAKEN], ms.v[MMU_STAT_PF_FIXED],
+		 c->stats.flushes);
 	return 0;
 }
 
-int svm_selftest_run(struct svm_vcpu *sv, bool gbpages, char *why, unsigned int len)
+int hv_selftest_run(const struct hv_ops *ops, bool gbpages, char *why, unsigned int len)
 {
 	struct st_ctx *c = plat_zalloc(sizeof(*c));
 	int ret;
@@ -220,13 +237,16 @@ int svm_selftest_run(struct svm_vcpu *sv, bool gbpages, char *why, unsigned int 
 		plat_snprintf(why, len, "(out of memory)");
 		return -ENOMEM;
 	}
-	c->sv = sv;
+	c->ops = ops;
 	c->why = why;
 	c->len = len;
 	c->gbpages = gbpages;
-	c->maxphyaddr = svm_tdp_maxphyaddr();
+	c->maxphyaddr = ops->tdp_maxphyaddr(ST_MAXPHYADDR);
 	ret = st_run(c);
-	vm_destroy(c->vm);	/* the MMU first: its zaps may call svm_flush_remote */
+	if (c->hv.hw)
+		ops->vcpu_put(&c->hv);
+	vm_destroy(c->vm);	/* the MMU first: its zaps may call hv_flush_remote */
+	hv_vcpu_destroy(&c->hv);
 	plat_free(c);
 	return ret;
 }
