@@ -11,9 +11,13 @@
 
 #include <linux/bug.h>
 #include <linux/gfp.h>
+#include <linux/hugetlb.h>
 #include <linux/io.h>
 #include <linux/kernel.h>
+#include <linux/memory_hotplug.h>
 #include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/nodemask.h>
 #include <linux/mutex.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
@@ -66,14 +70,72 @@ void *plat_frame_private(hpa_t hpa)
 }
 
 /*
- * Physically contiguous, naturally aligned (the buddy allocator's
- * guarantee).  Orders beyond the buddy allocator's limit (1 GiB usually is)
- * fail: __GFP_NOWARN because the caller reports the failure with context.
+ * [pfn, pfn + nr) could become one gigantic frame: every page online, in
+ * one zone, not reserved by the kernel and not part of a hugetlb page
+ * (alloc_contig_range wants one zone and can only migrate what is movable;
+ * hugetlb makes the same checks before it asks).
+ */
+static bool frames_range_free_contig(unsigned long pfn, unsigned long nr)
+{
+	struct page *first = pfn_to_online_page(pfn);
+	unsigned long i;
+
+	if (!first)
+		return false;
+	for (i = 0; i < nr; i++) {
+		struct page *page = pfn_to_online_page(pfn + i);
+
+		if (!page || page_zone(page) != page_zone(first) || PageReserved(page) ||
+		    PageHuge(page))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A frame beyond the buddy allocator's largest order (a 1 GiB host page):
+ * a naturally aligned range taken out of a zone with alloc_contig_range,
+ * which migrates whatever movable pages are in it, as hugetlb allocates
+ * gigantic pages at run time.  It can fail on a fragmented host; booting
+ * with movablecore= keeps such ranges movable.  Zeroed here: the range
+ * comes back as it was.
+ */
+static struct page *frames_alloc_gigantic(unsigned order)
+{
+	unsigned long nr = 1UL << order, pfn, end, i;
+	int nid;
+
+	for_each_online_node(nid) {
+		pfn = ALIGN(node_start_pfn(nid), nr);
+		end = node_end_pfn(nid);
+		for (; pfn + nr <= end; pfn += nr) {
+			if (!frames_range_free_contig(pfn, nr) ||
+			    alloc_contig_range(pfn, pfn + nr, MIGRATE_MOVABLE,
+					       GFP_KERNEL | __GFP_NOWARN))
+				continue;
+			for (i = 0; i < nr; i++) {
+				clear_page(page_address(pfn_to_page(pfn + i)));
+				cond_resched();
+			}
+			return pfn_to_page(pfn);
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Physically contiguous, naturally aligned: the buddy allocator's
+ * guarantee up to its largest order, frames_alloc_gigantic's beyond.
+ * __GFP_NOWARN because the caller reports a failure with context.
  */
 hpa_t plat_frames_alloc(unsigned order)
 {
-	struct page *page = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, order);
+	struct page *page;
 
+	if (order > MAX_ORDER - 1)
+		page = frames_alloc_gigantic(order);
+	else
+		page = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, order);
 	if (!page)
 		return PLAT_NO_FRAME;
 	return page_to_phys(page);
@@ -81,7 +143,10 @@ hpa_t plat_frames_alloc(unsigned order)
 
 void plat_frames_free(hpa_t hpa, unsigned order)
 {
-	__free_pages(pfn_to_page(PHYS_PFN(hpa)), order);
+	if (order > MAX_ORDER - 1)
+		free_contig_range(PHYS_PFN(hpa), 1UL << order);
+	else
+		__free_pages(pfn_to_page(PHYS_PFN(hpa)), order);
 }
 
 /* MAXPHYADDR of the host CPU (CPUID 0x80000008), less any bits SME/TME steal. */

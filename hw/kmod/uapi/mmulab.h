@@ -32,8 +32,11 @@
 #define MMULAB_GPA_IO_MAX       (1ULL << 20)  /* one read/write of guest memory: 1 MiB */
 #define MMULAB_RUN_MAX          4096    /* accesses in one MMULAB_RUN batch */
 #define MMULAB_TRACE_MAX        4096    /* events in one MMULAB_GET_TRACE */
-/* Guest memory the host may back, per VM (deleted slots count until the VM goes). */
-#define MMULAB_GUEST_MEM_MAX    (1ULL << 30)
+/*
+ * Guest memory the host may back, per VM (deleted slots count until the VM
+ * goes): room for one 1 GiB host page and the rest of a scenario.
+ */
+#define MMULAB_GUEST_MEM_MAX    (2ULL << 30)
 
 /* ---- MMULAB_CREATE_VM ---------------------------------------------------------------- */
 
