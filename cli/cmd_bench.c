@@ -1,9 +1,12 @@
 /*
- * cli/cmd_bench.c — `mmulab bench [--size S] [--targets LIST] [--xml]`.
+ * cli/cmd_bench.c — `mmulab bench [--size S] [--targets LIST] [--xml]`
+ * and `mmulab bench --hw kmod [--size S] [--targets LIST]`.
  *
  * Benchmarks, not tests: figures are printed (and compared with the
  * project's targets), never asserted.  Every target runs the same
  * measurements in one run, so the columns compare backends and formats.
+ * With --hw, the exit round trips of a real (or emulated) CPU instead,
+ * next to the simulator's figures for the same workload (bench_hw.h).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -13,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli/bench.h"
+#include "cli/bench_hw.h"
 #include "cli/bench_report.h"
 #include "cli/cli.h"
 #include "cli/scenario/parse_num.h"
@@ -25,7 +29,8 @@ static const char *const default_targets[] = { "tdp-ept", "tdp-npt", NULL };
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: mmulab bench [--size BYTES] [--targets T1,T2,...] [--threads N]\n"
-		"                    [--xml]\n\n"
+		"                    [--xml]\n"
+		"       mmulab bench --hw kmod [--size BYTES] [--targets T1,T2,...]\n\n"
 		"Measures the MMU's fault path, metadata, scaling with vCPU threads,\n"
 		"dirty logging with and without eager splitting, and zapping, for each\n"
 		"target side by side.  Nothing is asserted: figures are printed with the\n"
@@ -33,7 +38,11 @@ static void usage(FILE *out)
 		"  --size BYTES   guest memory per measurement (default 1G; K/M/G suffixes)\n"
 		"  --targets LIST default tdp-ept,tdp-npt\n"
 		"  --threads N    most vCPU threads in the scaling test (default 2)\n"
-		"  --xml          the figures as an XML document\n");
+		"  --xml          the figures as an XML document\n"
+		"  --hw NAME      exit round trips on executor NAME (kmod: /dev/mmulab, the\n"
+		"                 CPU's SVM or VMX) next to the simulator's, for the same\n"
+		"                 reads: TDP fault round trip (ns, TSC ticks), faults/s,\n"
+		"                 #PF intercepts; --size defaults to 16M, targets to tdp-npt\n");
 }
 
 static void machine_line(char *buf, size_t size)
@@ -112,6 +121,50 @@ static int measure(struct bench_run *run)
 
 static int bench_main(struct bench_run *run, int argc, char **argv);
 
+/* --hw: each target on the simulator and on the executor `hw`, the same workload. */
+static int bench_hw(struct bench_run *run, const char *list, const char *hw)
+{
+	static const char *const default_hw_targets[] = { "tdp-npt", NULL };
+	struct target *sim = calloc(MAX_TARGETS, sizeof(*sim));
+	struct hw_figures *fsim = calloc(MAX_TARGETS, sizeof(*fsim));
+	struct hw_figures *fhw = calloc(MAX_TARGETS, sizeof(*fhw));
+	struct exec_error err;
+	unsigned i, n = 0, nsim = 0;
+	int status = EXIT_INVALID;
+
+	if (!sim || !fsim || !fhw) {
+		fprintf(stderr, "mmulab bench: out of memory\n");
+		goto out;
+	}
+	if (target_parse_list(list, default_hw_targets, hw, run->targets, MAX_TARGETS, &n) ||
+	    target_parse_list(list, default_hw_targets, "sim", sim, MAX_TARGETS, &nsim))
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (!run->targets[i].cfg.backend) {
+			fprintf(stderr, "mmulab bench: '%s' runs no MMU backend\n", run->targets[i].name);
+			goto out;
+		}
+		bench_progress(run, sim[i].name, "round trips on sim");
+		if (bench_hw_measure(&sim[i], run->bytes, &fsim[i], &err)) {
+			fprintf(stderr, "mmulab bench: %s on sim: %s\n", sim[i].name, err.what);
+			goto out;
+		}
+		bench_progress(run, run->targets[i].name, "round trips on the hardware");
+		if (bench_hw_measure(&run->targets[i], run->bytes, &fhw[i], &err)) {
+			fprintf(stderr, "mmulab bench: %s on %s: %s\n", run->targets[i].name, hw,
+				err.what);
+			goto out;
+		}
+	}
+	bench_hw_print(run->machine, run->targets, n, fsim, fhw);
+	status = 0;
+out:
+	free(sim);
+	free(fsim);
+	free(fhw);
+	return status;
+}
+
 /* A run holds every target's figures: too big for the stack. */
 int cmd_bench(int argc, char **argv)
 {
@@ -136,11 +189,13 @@ static int bench_main(struct bench_run *run, int argc, char **argv)
 		{ "targets", required_argument, NULL, 'T' },
 		{ "backends", required_argument, NULL, 'T' },
 		{ "threads", required_argument, NULL, 'j' },
+		{ "hw", required_argument, NULL, 'H' },
 		{ "xml", no_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *list = NULL;
+	const char *list = NULL, *hw = NULL;
+	bool sized = false;
 	int opt;
 
 	optind = 1;
@@ -153,8 +208,10 @@ static int bench_main(struct bench_run *run, int argc, char **argv)
 					"at least 16M (got '%s')\n", optarg);
 				return EXIT_INVALID;
 			}
+			sized = true;
 			break;
 		case 'T': list = optarg; break;
+		case 'H': hw = optarg; break;
 		case 'j':
 			run->max_threads = (unsigned)atoi(optarg);
 			if (run->max_threads < 1 || run->max_threads > BENCH_MAX_THREADS) {
@@ -172,9 +229,19 @@ static int bench_main(struct bench_run *run, int argc, char **argv)
 		usage(stderr);
 		return EXIT_INVALID;
 	}
+	machine_line(run->machine, sizeof(run->machine));
+	if (hw && strcmp(hw, "sim")) {
+		if (run->xml) {
+			fprintf(stderr, "mmulab bench: --hw prints text only\n");
+			return EXIT_INVALID;
+		}
+		/* Each access is one ioctl on kmod: 16M is 4096 of them per pass. */
+		if (!sized)
+			run->bytes = PAGE_SIZE_1G / 64;
+		return bench_hw(run, list, hw);
+	}
 	if (parse_target_list(list, run->targets, &run->nr_targets))
 		return EXIT_INVALID;
-	machine_line(run->machine, sizeof(run->machine));
 	if (measure(run)) {
 		fprintf(stderr, "mmulab bench: a measurement failed (out of memory?)\n");
 		return EXIT_INVALID;

@@ -15,12 +15,13 @@ struct cost_row {
 	unsigned index;          /* EXEC_EXIT_*, MMU_STAT_*, or a cpu_field */
 };
 
-enum cpu_field { CPU_WALK_REFS, CPU_TLB_HITS, CPU_TLB_MISSES, CPU_TLB_FLUSHES };
+enum cpu_field { CPU_WALK_REFS, CPU_TLB_HITS, CPU_TLB_MISSES, CPU_TLB_FLUSHES, CPU_VM_ENTRIES };
 
 static const struct cost_row rows[] = {
 	{ "exits: tdp violation", FROM_EXIT, EXEC_EXIT_TDP_VIOLATION },
 	{ "exits: tdp misconfig", FROM_EXIT, EXEC_EXIT_TDP_MISCONFIG },
 	{ "exits: mmio emulated", FROM_EXIT, EXEC_EXIT_MMIO },
+	{ "vm entries (hardware)", FROM_CPU, CPU_VM_ENTRIES },
 	{ "faults taken", FROM_MMU, MMU_STAT_PF_TAKEN },
 	{ "faults fixed", FROM_MMU, MMU_STAT_PF_FIXED },
 	{ "faults spurious", FROM_MMU, MMU_STAT_PF_SPURIOUS },
@@ -53,6 +54,7 @@ static bool row_value(const struct cost_row *row, const struct exec_costs *c, ui
 	const uint64_t cpu[] = {
 		[CPU_WALK_REFS] = c->walk_refs, [CPU_TLB_HITS] = c->tlb_hits,
 		[CPU_TLB_MISSES] = c->tlb_misses, [CPU_TLB_FLUSHES] = c->tlb_flushes,
+		[CPU_VM_ENTRIES] = c->vm_entries,
 	};
 	unsigned l;
 

@@ -75,6 +75,11 @@ struct exec_costs {
 	uint64_t tlb_hits;
 	uint64_t tlb_misses;
 	uint64_t tlb_flushes;         /* TLB flushes the CPU performed (all kinds) */
+	/* Executors on a real (or emulated) CPU (kmod); 0 elsewhere. */
+	uint64_t vm_entries;          /* VM entries, each ending in one exit */
+	uint64_t tsc_guest;           /* host TSC ticks from the entries to their exits */
+	uint64_t tsc_exits;           /* host TSC ticks handling exits before re-entering */
+	uint64_t tsc_khz;             /* the TSC's frequency, 0 if unknown */
 };
 
 struct executor_ops {

@@ -166,6 +166,12 @@ int kmod_client_fault(struct kmod_client *c, struct mmulab_fault *f)
 	return client_ioctl(c, MMULAB_FAULT, f);
 }
 
+int kmod_client_run_stats(struct kmod_client *c, struct mmulab_run_stats *out)
+{
+	*out = (struct mmulab_run_stats){ 0 };
+	return client_ioctl(c, MMULAB_GET_RUN_STATS, out);
+}
+
 int kmod_client_stats(struct kmod_client *c, uint64_t *out, uint32_t max, uint32_t *count,
 		      uint32_t *total)
 {

@@ -66,6 +66,8 @@ int kmod_client_fault(struct kmod_client *c, struct mmulab_fault *f);
 /* out[0..max): the counters in core/mmu/stats.h order; *count written, *total known. */
 int kmod_client_stats(struct kmod_client *c, uint64_t *out, uint32_t max, uint32_t *count,
 		      uint32_t *total);
+/* What the world switch did for the VM so far (MMULAB_GET_RUN_STATS). */
+int kmod_client_run_stats(struct kmod_client *c, struct mmulab_run_stats *out);
 /* Up to max events with seq > after; *count copied. */
 int kmod_client_trace(struct kmod_client *c, uint64_t after, struct mmulab_trace_event *out,
 		      uint32_t max, uint32_t *count);

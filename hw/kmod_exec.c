@@ -502,6 +502,7 @@ static int kmod_run_threads(void *state, const struct scn_step *steps, unsigned 
 static void kmod_costs(void *state, struct exec_costs *out)
 {
 	struct kmod_exec *k = state;
+	struct mmulab_run_stats rs;
 	uint64_t st[MMU_NR_STATS];
 	uint32_t count = 0, total = 0, i;
 
@@ -511,6 +512,16 @@ static void kmod_costs(void *state, struct exec_costs *out)
 	out->has_mmu = true;
 	for (i = 0; i < count && i < MMU_NR_STATS; i++)
 		out->mmu.v[i] = st[i];
+	/* The real CPU's exits and flushes; it has no TLB counters to read. */
+	if (kmod_client_run_stats(&k->c, &rs))
+		return;
+	out->exits[EXEC_EXIT_TDP_VIOLATION] = rs.tdp_violations;
+	out->exits[EXEC_EXIT_TDP_MISCONFIG] = rs.tdp_misconfigs;
+	out->tlb_flushes = rs.flushes;
+	out->vm_entries = rs.entries;
+	out->tsc_guest = rs.tsc_guest;
+	out->tsc_exits = rs.tsc_exits;
+	out->tsc_khz = rs.tsc_khz;
 }
 
 const struct executor_ops kmod_executor = {

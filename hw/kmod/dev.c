@@ -250,6 +250,8 @@ static long mmulab_vm_ioctl(struct vmctl_vm *vm, unsigned int cmd, void __user *
 		return DEV_INOUT(struct mmulab_host, vmctl_host, vm, argp);
 	case MMULAB_GET_STATS:
 		return dev_get_stats(vm, argp);
+	case MMULAB_GET_RUN_STATS:
+		return DEV_INOUT(struct mmulab_run_stats, vmctl_run_stats, vm, argp);
 	case MMULAB_GET_TRACE:
 		return dev_get_trace(vm, argp);
 	case MMULAB_GET_DIRTY_LOG:

@@ -17,6 +17,7 @@
 #include <linux/workqueue.h>
 #include <asm/cpufeature.h>
 #include <asm/processor.h>
+#include <asm/tsc.h>
 
 #include "hw/kmod/hv.h"
 #include "hw/kmod/hv_selftest.h"
@@ -152,6 +153,16 @@ u8 hv_cpu_maxphyaddr(void)
 void hv_resched(void)
 {
 	cond_resched();
+}
+
+u64 hv_tsc(void)
+{
+	return rdtsc_ordered();
+}
+
+u64 hv_tsc_khz(void)
+{
+	return tsc_khz;
 }
 
 /* ---- the module-load self-test ---------------------------------------------- */

@@ -78,11 +78,12 @@ int hv_vcpu_run(struct hv_vcpu *v, struct hv_run *r)
 	struct mmu_vcpu *mv = v->vcpu->mmu;
 	struct hv_exit e;
 	struct hv_tdp tdp;
+	u64 n, t_entry, t_exit = 0;
 	bool flush;
-	u64 n;
 	int ret;
 
 	r->pf = r->gp = r->fetched = false;
+	r->stats->runs++;
 	for (n = 0; n < r->max_exits; n++) {
 		ret = mmu_load(mv);
 		if (ret) {
@@ -93,12 +94,20 @@ int hv_vcpu_run(struct hv_vcpu *v, struct hv_run *r)
 		flush = __atomic_exchange_n(&v->flush_pending, false, __ATOMIC_RELAXED);
 		r->stats->flushes += flush;
 
+		t_entry = hv_tsc();
+		if (n)
+			r->stats->tsc_exits += t_entry - t_exit;
 		v->ops->enter(v, &tdp, flush, &e);
+		t_exit = hv_tsc();
+		r->stats->tsc_guest += t_exit - t_entry;
 		r->stats->exits++;
 
 		switch (e.reason) {
 		case HV_EXIT_TDP:
-			r->stats->tdp++;
+			if (e.misconfig)
+				r->stats->misconfig++;
+			else
+				r->stats->tdp++;
 			/*
 			 * A fetch run: nothing ran yet, so the first TDP fault that is
 			 * not on the guest's own tables is the fetch itself.

@@ -11,10 +11,14 @@ struct hv_vcpu;
 
 /* Exit counters (of one run, or of a VM's life if the caller keeps adding). */
 struct hv_run_stats {
-	u64 exits;
-	u64 tdp;	/* #NPF / EPT violations and misconfigurations */
+	u64 runs;	/* hv_vcpu_run calls */
+	u64 exits;	/* one per entry */
+	u64 tdp;	/* #NPF / EPT violations (a missing or lacking SPTE) */
+	u64 misconfig;	/* #NPF with RSVD / EPT misconfigurations (MMIO SPTEs) */
 	u64 intr;	/* external interrupts and NMIs */
 	u64 flushes;	/* entries that flushed the guest's TLB */
+	u64 tsc_guest;	/* TSC ticks from just before each entry to just after its exit */
+	u64 tsc_exits;	/* TSC ticks from an exit to the next entry of the same run */
 };
 
 /* One run: what ends it besides the hypercall, and what it found. */

@@ -204,6 +204,9 @@ static int st_run(struct st_ctx *c)
 	ret = st_batch(c, batch2, ARRAY_SIZE(batch2), 2);
 	if (ret)
 		return ret;
+	if (c->stats.runs != 2 || !c->stats.tsc_guest || c->stats.exits <= c->stats.tdp)
+		return st_fail(c, "run stats: runs %llu exits %llu tdp %llu tsc_guest %llu",
+			       c->stats.runs, c->stats.exits, c->stats.tdp, c->stats.tsc_guest);
 	if (c->stats.flushes != flushes + 1 || c->stats.tdp == tdp)
 		return st_fail(c, "after the zap: flushes %llu -> %llu, tdp faults %llu -> %llu",
 			       flushes, c->stats.flushes, tdp, c->stats.tdp);

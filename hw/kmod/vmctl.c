@@ -55,6 +55,7 @@ _Static_assert(sizeof(struct mmulab_access) == 48, "ABI");
 _Static_assert(sizeof(struct mmulab_run) == 32, "ABI");
 _Static_assert(sizeof(struct mmulab_fault) == 32, "ABI");
 _Static_assert(sizeof(struct mmulab_stats) == 24, "ABI");
+_Static_assert(sizeof(struct mmulab_run_stats) == 80, "ABI");
 _Static_assert(sizeof(struct mmulab_trace_event) == 40, "ABI");
 _Static_assert(sizeof(struct mmulab_trace) == 32, "ABI");
 _Static_assert(sizeof(struct mmulab_dirty_log) == 32, "ABI");
@@ -495,6 +496,26 @@ int vmctl_stats(struct vmctl_vm *v, struct mmulab_stats *req, __u64 *out)
 		out[i] = st.v[i];
 	req->count = n;
 	req->total = MMU_NR_STATS;
+	return 0;
+}
+
+int vmctl_run_stats(struct vmctl_vm *v, struct mmulab_run_stats *req)
+{
+	const struct hv_run_stats *s = &v->run_stats;
+
+	if (req->reserved)
+		return -EINVAL;
+	*req = (struct mmulab_run_stats){
+		.runs = s->runs,
+		.entries = s->exits,
+		.tdp_violations = s->tdp,
+		.tdp_misconfigs = s->misconfig,
+		.intr_exits = s->intr,
+		.flushes = s->flushes,
+		.tsc_guest = s->tsc_guest,
+		.tsc_exits = s->tsc_exits,
+		.tsc_khz = hv_tsc_khz(),
+	};
 	return 0;
 }
 

@@ -67,6 +67,9 @@ __u64 vmctl_tlb_flush_reqs(struct vmctl_vm *v);
  */
 int vmctl_stats(struct vmctl_vm *v, struct mmulab_stats *req, __u64 *out);
 
+/* What the world switch did for this VM (req->reserved must be zero). */
+int vmctl_run_stats(struct vmctl_vm *v, struct mmulab_run_stats *req);
+
 /* Checks req->len; *max gets the events it has room for. */
 int vmctl_trace_check(struct vmctl_vm *v, const struct mmulab_trace *req, __u32 *max);
 /* Fills out[0..max) with events after req->after; sets req->count. */

@@ -115,6 +115,13 @@ expect_exit 0 "gen output validates" "$mmulab" validate "$tmp/g1.xml"
 expect_exit 2 "gen --seed junk" "$mmulab" gen --seed junk
 expect_exit 2 "bench --size too small" "$mmulab" bench --size 4K
 expect_exit 2 "bench a target with no backend" "$mmulab" bench --targets ref
+# --hw kmod needs /dev/mmulab (tools/kmod-boot runs it where the module is).
+if [ ! -e /dev/mmulab ]; then
+	expect_exit 2 "bench --hw kmod without the module" "$mmulab" bench --hw kmod
+	expect_grep "no /dev/mmulab" "$tmp/err" "bench --hw kmod says what is missing"
+fi
+expect_exit 2 "bench --hw kmod --xml" "$mmulab" bench --hw kmod --xml
+expect_exit 2 "bench --hw with a target with no backend" "$mmulab" bench --hw kmod --targets ref
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -232,6 +232,24 @@ struct mmulab_stats {
 	__u32 total;         /* out: counters the module has (MMU_NR_STATS) */
 };
 
+/*
+ * What the world switch did for this VM so far, over every MMULAB_RUN
+ * (costs, not results).  The TSC counts are the host CPU's: under an
+ * emulator they are the emulator's idea of time (docs/hw.md).
+ */
+struct mmulab_run_stats {
+	__u64 runs;          /* out: runs of a vCPU until its hypercall (or fault, for one access) */
+	__u64 entries;       /* out: VM entries (VMRUN, VMLAUNCH/VMRESUME); one exit each */
+	__u64 tdp_violations; /* out: #NPF / EPT violations on a missing or lacking SPTE */
+	__u64 tdp_misconfigs; /* out: #NPF with RSVD / EPT misconfigurations (MMIO SPTEs) */
+	__u64 intr_exits;    /* out: external interrupts and NMIs */
+	__u64 flushes;       /* out: entries that flushed the guest's TLB */
+	__u64 tsc_guest;     /* out: TSC ticks from just before each entry to just after its exit */
+	__u64 tsc_exits;     /* out: TSC ticks handling exits: from an exit to the next entry */
+	__u64 tsc_khz;       /* out: the TSC's frequency, 0 if the kernel does not know it */
+	__u64 reserved;      /* in: zero */
+};
+
 struct mmulab_trace_event {
 	__u64 seq;           /* 1, 2, ...: a gap means events were overwritten */
 	__u64 gfn;
@@ -284,6 +302,7 @@ struct mmulab_dirty_clear {
 #define MMULAB_HOST            _IOWR(MMULAB_IOCTL_TYPE, 0x70, struct mmulab_host)
 #define MMULAB_FAULT           _IOWR(MMULAB_IOCTL_TYPE, 0x40, struct mmulab_fault)
 #define MMULAB_GET_STATS       _IOWR(MMULAB_IOCTL_TYPE, 0x50, struct mmulab_stats)
+#define MMULAB_GET_RUN_STATS   _IOWR(MMULAB_IOCTL_TYPE, 0x52, struct mmulab_run_stats)
 #define MMULAB_GET_TRACE       _IOWR(MMULAB_IOCTL_TYPE, 0x51, struct mmulab_trace)
 #define MMULAB_GET_DIRTY_LOG   _IOWR(MMULAB_IOCTL_TYPE, 0x60, struct mmulab_dirty_log)
 #define MMULAB_CLEAR_DIRTY_LOG _IOW(MMULAB_IOCTL_TYPE, 0x61, struct mmulab_dirty_clear)

@@ -51,6 +51,7 @@ int main(void)
 	uint32_t count = 0, total = 0, done = 7;
 	struct mmulab_trace_event ev[8];
 	struct mmulab_access acc = { .kind = MMULAB_ACCESS_READ, .size = 8 };
+	struct mmulab_run_stats rs;
 	uint32_t ver = 0;
 
 	EQ("open", kmod_client_open(&c, NULL), 0);
@@ -113,6 +114,11 @@ int main(void)
 	EQ("delete again", kmod_client_memslot_delete(&c, 0), -ENOENT);
 	EQ("open 2", kmod_client_open(&c2, NULL), 0);
 	EQ("create 2", kmod_client_create_vm(&c2, &vm), 0);
+	EQ("run stats", kmod_client_run_stats(&c2, &rs), 0);
+	EQ("run stats: never ran", rs.runs + rs.entries + rs.tsc_guest, 0);
+	rs = (struct mmulab_run_stats){ .reserved = 1 };
+	EQ("run stats: reserved", raw_ioctl(c2.fd, MMULAB_GET_RUN_STATS, &rs), -EINVAL);
+	EQ("run stats: bad pointer", raw_ioctl(c2.fd, MMULAB_GET_RUN_STATS, (void *)8), -EFAULT);
 	EQ("slot 2", kmod_client_memslot_create(&c2, 0, 0, MIB, 0, MMULAB_LEVEL_4K), 0);
 	EQ("write 2", kmod_client_write_gpa(&c2, 0, buf, 8), 0);
 	kmod_client_close(&c);
