@@ -127,10 +127,10 @@ static void print_text(const struct run_report *r, bool trace)
 	printf("scenario %s (%s) on %s\n", s->name, s->file, r->ex->name);
 	for (i = 0; i < r->nr_run; i++) {
 		const struct scn_step *st = &s->steps[i];
-		char what[160], got[160], want[160];
+		char what[160], got[256], want[160];
 
 		describe_step(st, what, sizeof(what));
-		describe_result(&r->results[i], got, sizeof(got));
+		describe_result_judged(s, st, &r->results[i], NULL, r->walks, got, sizeof(got));
 		describe_expect(st, want, sizeof(want));
 		if (step_has_vcpu(st))
 			printf("  %4d  vcpu%-2u ", st->line, st->vcpu);
