@@ -272,34 +272,42 @@ static int guest_walk_tables(const struct sim_walk_in *in, struct gw_path *p,
 
 /*
  * SDM 4.8: set A in every entry used and D in the leaf of a write.  Each
- * update is a write to the guest table through the TDP (which may exit).
- * Returns 0 with out->outcome SIM_OK or SIM_EXIT, 1 if an entry changed
- * under us (walk again), or a negative code.
+ * update is a write to the guest table through the TDP.  Where the walk's
+ * access was a write already (table_access), the update uses the
+ * translation it got; otherwise (EPT without A/D) the entry is translated
+ * again as a write, which may exit.  Returns 0 with out->outcome SIM_OK or
+ * SIM_EXIT, 1 if an entry changed under us (walk again), or a negative
+ * code.
  */
 static int guest_set_ad(const struct sim_walk_in *in, struct gw_path *p,
 			struct sim_walk_out *out)
 {
+	bool walked_as_write = table_access(in->tdp) == ACCESS_WRITE;
 	int level;
 
 	for (level = p->top; level >= p->leaf; level--) {
 		uint64_t want = p->val[level] | PT_ACCESSED;
-		struct sim_tdp_result t;
-		int ret;
+		hpa_t hpa = p->hpa[level];
 
 		if (level == p->leaf && in->acc.kind == ACCESS_WRITE)
 			want |= PT_DIRTY;
 		if (want == p->val[level] || ad_skipped(in, p->gpa[level]))
 			continue;
-		ret = sim_tdp_translate(in->tdp, p->gpa[level], ACCESS_WRITE, &t);
-		out->refs += t.refs;
-		if (ret)
-			return ret;
-		if (t.outcome != SIM_TDP_OK) {
-			tdp_exit(out, p->gpa[level], ACCESS_WRITE, &t, true);
-			return 0;
+		if (!walked_as_write) {
+			struct sim_tdp_result t;
+			int ret = sim_tdp_translate(in->tdp, p->gpa[level], ACCESS_WRITE, &t);
+
+			out->refs += t.refs;
+			if (ret)
+				return ret;
+			if (t.outcome != SIM_TDP_OK) {
+				tdp_exit(out, p->gpa[level], ACCESS_WRITE, &t, true);
+				return 0;
+			}
+			hpa = t.hpa;
 		}
 		out->refs++;
-		if (!host_cmpxchg_entry(t.hpa, p->bytes, p->val[level], want))
+		if (!host_cmpxchg_entry(hpa, p->bytes, p->val[level], want))
 			return 1;
 		p->val[level] = want;
 	}

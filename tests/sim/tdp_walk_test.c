@@ -391,6 +391,24 @@ START_TEST(a_write_protected_table_page_exits_where_walks_write)
 }
 END_TEST
 
+/*
+ * Where the walk's access to an entry was a write, setting A in it uses
+ * that translation; otherwise the entry is translated again as a write.
+ * The walk: 4 guest entries, each behind 4 TDP entries, plus 4 A updates
+ * and the data's 4 TDP entries: 28 references, and 4 x 4 more for the
+ * translations again.  TDP A/D are already set by a first walk.
+ */
+START_TEST(an_ad_update_reuses_the_walks_write)
+{
+	const struct table_case *c = table_setup(_i);
+
+	build_guest(0);
+	ck_assert_int_eq(walk(ACCESS_READ).outcome, SIM_OK);
+	build_guest(0);
+	ck_assert_uint_eq(walk(ACCESS_READ).refs, c->writes ? 28 : 28 + 4 * 4);
+}
+END_TEST
+
 START_TEST(combined_page_size_is_the_smaller)
 {
 	hpa_t huge = plat_frames_alloc(9);
@@ -433,6 +451,7 @@ static Suite *tdp_walk_suite(void)
 	tcase_add_loop_test(tc, walks_make_guest_table_pages_dirty, 0, NR_TABLE_CASES);
 	tcase_add_loop_test(tc, a_write_protected_table_page_exits_where_walks_write, 0,
 			    NR_TABLE_CASES);
+	tcase_add_loop_test(tc, an_ad_update_reuses_the_walks_write, 0, NR_TABLE_CASES);
 	tcase_add_test(tc, combined_page_size_is_the_smaller);
 	suite_add_tcase(s, tc);
 	return s;
