@@ -1,9 +1,11 @@
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/describe.h"
-#include "hw/run.h"
 #include "core/x86/bits.h"
+#include "hw/dirty_tables.h"
+#include "hw/run.h"
 
 const char *step_kind_name(const struct scn_step *st)
 {
@@ -216,6 +218,94 @@ void describe_result(const struct step_result *res, char *buf, size_t size)
 		return;
 	}
 	buf[0] = '\0';
+}
+
+/* Append to buf, which holds *len characters; output that does not fit is cut. */
+static void append(char *buf, size_t size, size_t *len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void append(char *buf, size_t size, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*len + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *len, size - *len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*len = *len + (size_t)n < size ? *len + (size_t)n : size - 1;
+}
+
+/* "dirty 1-3 5" or "dirty none" for the pages of one kind. */
+static void append_pages(char *buf, size_t size, size_t *len, const char *prefix,
+			 const struct dirty_diff *d, enum dirty_kind kind)
+{
+	char pages[96];
+
+	describe_dirty_kind(d, kind, pages, sizeof(pages));
+	append(buf, size, len, "%s%s", prefix, pages[0] ? pages : "none");
+}
+
+/*
+ * A log against the strict one.  Within the rules, extra guest page-table
+ * pages are shown apart: "dirty 4 (+1-3: guest page tables, written by
+ * walks on npt)".  Outside them, the whole log and what is wrong with it.
+ */
+static void describe_dirty_diff(const struct dirty_diff *d, const char *walks, char *buf,
+				size_t size)
+{
+	bool tables = dirty_diff_has(d, DIRTY_TABLES);
+	const char *sep = " (";
+	size_t len = 0;
+
+	buf[0] = '\0';
+	if (dirty_diff_allowed(d, walks)) {
+		append_pages(buf, size, &len, "dirty ", d, DIRTY_STRICT);
+		if (tables) {
+			append_pages(buf, size, &len, " (+", d, DIRTY_TABLES);
+			append(buf, size, &len, ": guest page tables, written by walks on %s)", walks);
+		}
+		return;
+	}
+	append_pages(buf, size, &len, "dirty ", d, DIRTY_LOGGED);
+	if (dirty_diff_has(d, DIRTY_MISSING)) {
+		append_pages(buf, size, &len, " (missing ", d, DIRTY_MISSING);
+		sep = "; ";
+	}
+	if (tables) {
+		append(buf, size, &len, "%s", sep);
+		append_pages(buf, size, &len, "extra ", d, DIRTY_TABLES);
+		if (walks)
+			append(buf, size, &len, ": guest page tables, written by walks on %s", walks);
+		else
+			append(buf, size, &len, ": guest page tables, which walks here do not write");
+		sep = "; ";
+	}
+	if (dirty_diff_has(d, DIRTY_OTHER)) {
+		append(buf, size, &len, "%s", sep);
+		append_pages(buf, size, &len, "extra ", d, DIRTY_OTHER);
+		append(buf, size, &len, ": not guest page tables");
+	}
+	append(buf, size, &len, ")");
+}
+
+void describe_result_judged(const struct scenario *s, const struct scn_step *st,
+			    const struct step_result *res, const struct step_result *ref,
+			    const char *walks, char *buf, size_t size)
+{
+	struct dirty_diff d = {
+		.s = s, .st = st, .log = res->dirty, .npages = res->dirty_pages,
+		.strict = ref ? ref->dirty : NULL,
+	};
+
+	if (st->kind != STEP_DIRTY_LOG_GET || !res->dirty ||
+	    (ref ? !ref->dirty || ref->dirty_pages != res->dirty_pages :
+		   st->expect.kind == EXPECT_NONE)) {
+		describe_result(res, buf, size);
+		return;
+	}
+	describe_dirty_diff(&d, walks, buf, size);
 }
 
 void describe_expect(const struct scn_step *st, char *buf, size_t size)

@@ -31,6 +31,15 @@ void describe_error_code(uint32_t ec, char *buf, size_t size);
 void describe_step(const struct scn_step *st, char *buf, size_t size);
 /* The result: "ok 0x1234 (gpa 0x5000)", "#PF p|w cr2 0x401000", "#GP", "dirty 0 3-5". */
 void describe_result(const struct step_result *res, char *buf, size_t size);
+/*
+ * The same, with a get-dirty-log's log told against the strict one (ref's
+ * result `ref`, or when NULL the step's expect=) and the target's `walks`
+ * (hw/dirty_tables.h): "dirty 4 (+1-3: guest page tables, written by walks
+ * on npt)", or "dirty 4 5 (missing 6; extra 5: not guest page tables)".
+ */
+void describe_result_judged(const struct scenario *s, const struct scn_step *st,
+			    const struct step_result *res, const struct step_result *ref,
+			    const char *walks, char *buf, size_t size);
 /* The expectation: "ok 0x1234", "#PF p|u", "#GP", "dirty none"; "" when none. */
 void describe_expect(const struct scn_step *st, char *buf, size_t size);
 

@@ -4,25 +4,33 @@
  * Deliberately not compared: res->gpa and res->walk (diagnostics of how
  * the answer was reached; sim and kmod do not report walks).
  */
-#include <string.h>
-
 #include "hw/compare.h"
+#include "hw/dirty_tables.h"
 
-static bool dirty_logs_agree(const struct step_result *a, const struct step_result *b)
+/* Is the target's log ref's, give or take what its walks may add (dirty_tables.h)? */
+static bool dirty_logs_agree(const struct scenario *s, const struct scn_step *st,
+			     const struct step_result *ref, const struct step_result *r,
+			     const char *walks)
 {
-	if (!a->dirty || !b->dirty)
-		return !a->dirty && !b->dirty;
-	return a->dirty_pages == b->dirty_pages &&
-	       !memcmp(a->dirty, b->dirty, (a->dirty_pages + 63) / 64 * sizeof(uint64_t));
+	struct dirty_diff d = {
+		.s = s, .st = st, .log = r->dirty, .strict = ref->dirty, .npages = r->dirty_pages,
+	};
+
+	if (!ref->dirty || !r->dirty)
+		return !ref->dirty && !r->dirty;
+	return ref->dirty_pages == r->dirty_pages && dirty_diff_allowed(&d, walks);
 }
 
-bool step_results_agree(const struct step_result *a, const struct step_result *b)
+bool step_results_agree(const struct scenario *s, const struct scn_step *st,
+			const struct step_result *ref, const struct step_result *r,
+			const char *walks)
 {
-	if (a->outcome != b->outcome || a->has_value != b->has_value)
+	if (ref->outcome != r->outcome || ref->has_value != r->has_value)
 		return false;
-	if (a->has_value && a->value != b->value)
+	if (ref->has_value && ref->value != r->value)
 		return false;
-	if (a->outcome == OUTCOME_PF && (a->error_code != b->error_code || a->cr2 != b->cr2))
+	if (ref->outcome == OUTCOME_PF &&
+	    (ref->error_code != r->error_code || ref->cr2 != r->cr2))
 		return false;
-	return dirty_logs_agree(a, b);
+	return dirty_logs_agree(s, st, ref, r, walks);
 }

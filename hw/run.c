@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/platform.h"
+#include "hw/dirty_tables.h"
 #include "hw/run.h"
 
 bool step_has_expectation(const struct scn_step *st)
@@ -13,37 +14,22 @@ bool step_has_expectation(const struct scn_step *st)
 	return st->kind == STEP_CHECK_GPA || st->expect.kind != EXPECT_NONE;
 }
 
-static bool bit_set(const uint64_t *bitmap, uint64_t i)
-{
-	return bitmap[i / 64] >> (i % 64) & 1;
-}
-
-/* Is the bitmap exactly the sorted, distinct pages listed? */
-static bool dirty_matches(const struct scn_step *st, const struct step_result *res)
-{
-	unsigned k = 0;
-	uint64_t i;
-
-	if (res->outcome != OUTCOME_OK || !res->dirty)
-		return false;
-	for (i = 0; i < res->dirty_pages; i++) {
-		bool want = k < st->u.dirty.nr_pages && st->u.dirty.pages[k] == i;
-
-		if (bit_set(res->dirty, i) != want)
-			return false;
-		k += want;
-	}
-	return k == st->u.dirty.nr_pages;
-}
-
-bool step_expectation_met(const struct scn_step *st, const struct step_result *res)
+bool step_expectation_met(const struct scenario *s, const struct scn_step *st,
+			  const struct step_result *res, const char *walks)
 {
 	const struct scn_expect *e = &st->expect;
 
 	if (st->kind == STEP_CHECK_GPA)
 		return res->outcome == OUTCOME_OK && res->value == st->u.mem.value;
-	if (st->kind == STEP_DIRTY_LOG_GET)
-		return e->kind == EXPECT_NONE || dirty_matches(st, res);
+	if (st->kind == STEP_DIRTY_LOG_GET) {
+		struct dirty_diff d = {
+			.s = s, .st = st, .log = res->dirty, .npages = res->dirty_pages,
+		};
+
+		if (e->kind == EXPECT_NONE)
+			return true;
+		return res->outcome == OUTCOME_OK && res->dirty && dirty_diff_allowed(&d, walks);
+	}
 	switch (e->kind) {
 	case EXPECT_NONE:
 		return true;
@@ -83,29 +69,46 @@ static void append_run(char *buf, size_t size, size_t *len, uint64_t first, uint
 	*len += (size_t)n;
 }
 
-void describe_dirty_bitmap(const uint64_t *bitmap, uint64_t npages, char *buf, size_t size)
+void describe_page_bits(uint64_t (*word)(const void *ctx, uint64_t w), const void *ctx,
+			uint64_t npages, char *buf, size_t size)
 {
+	uint64_t i, first = 0, bits = 0;
+	bool in_run = false;
 	size_t len = 0;
-	uint64_t i = 0;
 
 	buf[0] = '\0';
-	while (bitmap && i < npages) {
-		uint64_t first;
+	for (i = 0; i < npages; i++) {
+		bool set;
 
-		if (!bit_set(bitmap, i)) {
+		if (i % 64 == 0) {
+			bits = word(ctx, i / 64);
 			/* Skip whole clean words quickly: bitmaps of big slots are mostly zero. */
-			if (i % 64 == 0 && !bitmap[i / 64])
-				i += 64;
-			else
-				i++;
-			continue;
+			if (!bits && !in_run) {
+				i += 63;
+				continue;
+			}
 		}
-		first = i;
-		while (i + 1 < npages && bit_set(bitmap, i + 1))
-			i++;
-		append_run(buf, size, &len, first, i);
-		i++;
+		set = bits >> (i % 64) & 1;
+		if (set && !in_run)
+			first = i;
+		else if (!set && in_run)
+			append_run(buf, size, &len, first, i - 1);
+		in_run = set;
 	}
+	if (in_run)
+		append_run(buf, size, &len, first, npages - 1);
+}
+
+static uint64_t bitmap_word(const void *bitmap, uint64_t w)
+{
+	return ((const uint64_t *)bitmap)[w];
+}
+
+void describe_dirty_bitmap(const uint64_t *bitmap, uint64_t npages, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (bitmap)
+		describe_page_bits(bitmap_word, bitmap, npages, buf, size);
 }
 
 void describe_page_list(const uint64_t *pages, unsigned n, char *buf, size_t size)
@@ -131,7 +134,7 @@ static void judge(struct run_report *r, unsigned i)
 	r->nr_run++;
 	if (step_has_expectation(st)) {
 		r->nr_checked++;
-		r->mismatch[i] = !step_expectation_met(st, &r->results[i]);
+		r->mismatch[i] = !step_expectation_met(r->s, st, &r->results[i], r->walks);
 		r->nr_mismatches += r->mismatch[i];
 	}
 }
@@ -173,6 +176,7 @@ int run_scenario(const struct executor_ops *ex, const struct exec_config *cfg,
 	memset(r, 0, sizeof(*r));
 	r->s = s;
 	r->ex = ex;
+	r->walks = exec_walks_write_tables(cfg);
 	r->results = calloc(s->nr_steps ? s->nr_steps : 1, sizeof(*r->results));
 	r->mismatch = calloc(s->nr_steps ? s->nr_steps : 1, sizeof(*r->mismatch));
 	if (!r->results || !r->mismatch) {

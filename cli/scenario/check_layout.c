@@ -8,7 +8,8 @@
  * step is checked against the memslots that exist when it runs: an id that
  * was deleted is unknown again, a get-dirty-log needs a slot that logs at
  * that point, a host change must lie in memory that exists then.  A step
- * with an error changes nothing, so one mistake is reported once.
+ * with an error changes nothing, so one mistake is reported once.  A
+ * get-dirty-log step gets its slot's base at that point (slot_base).
  */
 #include <string.h>
 
@@ -167,7 +168,7 @@ static const struct scn_memslot *logging_slot(struct scn_loader *ld, struct scn_
 	return m;
 }
 
-static void step_dirty(struct scn_loader *ld, struct scn_layout *l, const struct scn_step *st)
+static void step_dirty(struct scn_loader *ld, struct scn_layout *l, struct scn_step *st)
 {
 	const struct scn_memslot *m = logging_slot(ld, l, st);
 	uint64_t npages;
@@ -177,6 +178,9 @@ static void step_dirty(struct scn_loader *ld, struct scn_layout *l, const struct
 	npages = m->size >> PAGE_SHIFT;
 	if (st->kind == STEP_DIRTY_LOG_GET) {
 		uint64_t last = st->u.dirty.nr_pages ? st->u.dirty.pages[st->u.dirty.nr_pages - 1] : 0;
+
+		/* Only the layout knows where the slot is now; judging the log needs it. */
+		st->u.dirty.slot_base = m->base_gpa;
 
 		if (st->u.dirty.nr_pages && last >= npages)
 			scn_error(ld, st->line, "expected dirty page %llu is beyond memslot %u, which "
@@ -223,7 +227,7 @@ static void step_host(struct scn_loader *ld, struct scn_layout *l, const struct 
 	}
 }
 
-void scn_layout_step(struct scn_loader *ld, struct scn_layout *l, const struct scn_step *st)
+void scn_layout_step(struct scn_loader *ld, struct scn_layout *l, struct scn_step *st)
 {
 	struct scn_memslot *m;
 

@@ -299,7 +299,7 @@ void scn_check_steps(struct scn_loader *ld)
 			check_threads(ld, vcpus, st + 1, st->u.threads.nr_steps);
 			break;
 		default:
-			scn_layout_step(ld, layout, st);
+			scn_layout_step(ld, layout, &ld->s->steps[i]);
 			break;
 		}
 	}

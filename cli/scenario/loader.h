@@ -143,8 +143,9 @@ struct scn_layout {
 void scn_layout_init(struct scn_layout *l, const struct scenario *s);
 /*
  * Check a memslot, dirty-log or host step against the layout, and apply
- * it (a memslot step that has an error changes nothing).
+ * it (a memslot step that has an error changes nothing).  A get-dirty-log
+ * step records where its slot is (u.dirty.slot_base).
  */
-void scn_layout_step(struct scn_loader *ld, struct scn_layout *l, const struct scn_step *st);
+void scn_layout_step(struct scn_loader *ld, struct scn_layout *l, struct scn_step *st);
 
 #endif

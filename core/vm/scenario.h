@@ -153,6 +153,12 @@ struct scn_step {
 			/* GET with expect: the pages (relative to the slot) that must be dirty, sorted */
 			uint64_t *pages;
 			unsigned nr_pages;
+			/*
+			 * GET: the slot's first gpa when this step runs (the loader
+			 * follows memslot moves): page i of the log is the 4K page
+			 * at slot_base + i * 4K.
+			 */
+			uint64_t slot_base;
 		} dirty;
 		struct {
 			uint64_t gpa;        /* 4K aligned */

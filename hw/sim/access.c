@@ -25,7 +25,7 @@ struct sim_op {
 	struct sim_vcpu *sv;                 /* where it runs */
 	const struct scn_step *st;           /* the step (line, size, value) */
 	struct walk_access acc;              /* the access as the CPU sees it */
-	uint64_t ad_skip[PT_MAX_LEVEL + 1];  /* guest entries whose A/D write was emulated away */
+	uint64_t ad_skip[PT_MAX_LEVEL + 1];  /* guest entries in ROM whose write was emulated */
 	unsigned nr_ad_skip;
 	uint64_t last_gpa;                   /* gpa of the last exit, for the no-progress error */
 };
@@ -118,7 +118,11 @@ static int handle_exit(struct sim_op *op, struct mmu_fault *f, struct step_resul
 		ret = emulate_mmio(op, f->addr, res, err);
 		return ret ? ret : 1;
 	}
-	/* An A/D update of a guest table in ROM is emulated as a no-op (as KVM does). */
+	/*
+	 * A write to a guest table in ROM (an A/D update; on NPT and EPT with
+	 * A/D any walk access) is emulated: the entry is read and its A/D
+	 * update is a no-op (as KVM does).
+	 */
 	slot = vm_find_memslot(vm, f->addr >> PAGE_SHIFT);
 	if (f->access == ACCESS_WRITE && slot && (slot->flags & MEMSLOT_READONLY) &&
 	    op->nr_ad_skip < PT_MAX_LEVEL + 1) {

@@ -3,12 +3,11 @@
  * structures (SDM 4.3 32-bit, 4.4 PAE, 4.5 4- and 5-level), every entry
  * fetched through the TDP tables (tdp_walk.c), then the data page.
  *
- * A guest-table access is a TDP read; it is a TDP write only when the walk
- * sets A or D in that entry.  Real CPUs with EPT A/D enabled treat every
- * guest paging-structure access as a write for EPT's D flag (SDM 29.3.5),
- * which would make every page-table page dirty on every walk; mmulab keeps
- * reads as reads so that dirty logs stay what the guest architecturally
- * wrote (docs/sim.md).
+ * How the second stage sees the walk's own accesses to guest entries
+ * depends on it (table_access): on NPT and on EPT with A/D they are
+ * writes, so every table page a walk reads becomes dirty in the TDP leaf
+ * or exits as a write; on EPT without A/D they are reads, and an entry is
+ * written through the TDP only when the walk sets its A or D flag.
  *
  * A/D flags are set only once the access is known to succeed, so the final
  * memory is the architectural model's (ref's), which sets them on success.
@@ -131,6 +130,19 @@ static int root_level(enum paging_mode mode)
 	}
 }
 
+/*
+ * How the second stage sees the CPU's accesses to guest paging structures.
+ * NPT: the nested walk treats every one as a user-mode write (APM vol. 2,
+ * 15.25.5), so its #NPF reports W (and U).  EPT with A/D (EPTP bit 6):
+ * writes too, which set the EPT dirty flag or raise an EPT violation where
+ * the entry does not allow writes (SDM vol. 3, 29.3.5).  EPT without A/D:
+ * reads.
+ */
+static enum access_kind table_access(const struct sim_tdp *t)
+{
+	return t->layout == SPTE_LAYOUT_NPT || t->ad ? ACCESS_WRITE : ACCESS_READ;
+}
+
 /* A TDP result that is not a translation becomes the exit to report. */
 static void tdp_exit(struct sim_walk_out *out, uint64_t gpa, enum access_kind kind,
 		     const struct sim_tdp_result *t, bool guest_table)
@@ -181,6 +193,21 @@ static void guest_accumulate(struct sim_guest_rights *r, enum paging_mode mode, 
 }
 
 /*
+ * Is this guest entry one whose write access the hypervisor emulated (an
+ * entry in a read-only memslot, access.c)?  The walk then reads it, as the
+ * emulation does, and leaves its A/D alone.
+ */
+static bool ad_skipped(const struct sim_walk_in *in, uint64_t gpa)
+{
+	unsigned i;
+
+	for (i = 0; i < in->nr_ad_skip; i++)
+		if (in->ad_skip[i] == gpa)
+			return true;
+	return false;
+}
+
+/*
  * Walk the guest tables down to the leaf.  Returns 0 with out->outcome
  * SIM_OK (p, *rights and out->tr.gpa filled), SIM_PF or SIM_EXIT.
  */
@@ -202,13 +229,16 @@ static int guest_walk_tables(const struct sim_walk_in *in, struct gw_path *p,
 		if (mode == PAGING_PAE && level == PAE_PDPT_LEVEL) {
 			e = table; /* the PDPTE register, loaded at MOV to CR3 (SDM 4.4.1) */
 		} else {
+			enum access_kind kind;
+
 			p->gpa[level] = table + level_index(mode, in->acc.gva, level) * p->bytes;
-			ret = sim_tdp_translate(in->tdp, p->gpa[level], ACCESS_READ, &t);
+			kind = ad_skipped(in, p->gpa[level]) ? ACCESS_READ : table_access(in->tdp);
+			ret = sim_tdp_translate(in->tdp, p->gpa[level], kind, &t);
 			out->refs += t.refs;
 			if (ret)
 				return ret;
 			if (t.outcome != SIM_TDP_OK) {
-				tdp_exit(out, p->gpa[level], ACCESS_READ, &t, true);
+				tdp_exit(out, p->gpa[level], kind, &t, true);
 				return 0;
 			}
 			p->hpa[level] = t.hpa;
@@ -240,46 +270,44 @@ static int guest_walk_tables(const struct sim_walk_in *in, struct gw_path *p,
 	return MMU_EINVAL; /* level 1 is always a leaf */
 }
 
-static bool ad_skipped(const struct sim_walk_in *in, uint64_t gpa)
-{
-	unsigned i;
-
-	for (i = 0; i < in->nr_ad_skip; i++)
-		if (in->ad_skip[i] == gpa)
-			return true;
-	return false;
-}
-
 /*
  * SDM 4.8: set A in every entry used and D in the leaf of a write.  Each
- * update is a write to the guest table through the TDP (which may exit).
- * Returns 0 with out->outcome SIM_OK or SIM_EXIT, 1 if an entry changed
- * under us (walk again), or a negative code.
+ * update is a write to the guest table through the TDP.  Where the walk's
+ * access was a write already (table_access), the update uses the
+ * translation it got; otherwise (EPT without A/D) the entry is translated
+ * again as a write, which may exit.  Returns 0 with out->outcome SIM_OK or
+ * SIM_EXIT, 1 if an entry changed under us (walk again), or a negative
+ * code.
  */
 static int guest_set_ad(const struct sim_walk_in *in, struct gw_path *p,
 			struct sim_walk_out *out)
 {
+	bool walked_as_write = table_access(in->tdp) == ACCESS_WRITE;
 	int level;
 
 	for (level = p->top; level >= p->leaf; level--) {
 		uint64_t want = p->val[level] | PT_ACCESSED;
-		struct sim_tdp_result t;
-		int ret;
+		hpa_t hpa = p->hpa[level];
 
 		if (level == p->leaf && in->acc.kind == ACCESS_WRITE)
 			want |= PT_DIRTY;
 		if (want == p->val[level] || ad_skipped(in, p->gpa[level]))
 			continue;
-		ret = sim_tdp_translate(in->tdp, p->gpa[level], ACCESS_WRITE, &t);
-		out->refs += t.refs;
-		if (ret)
-			return ret;
-		if (t.outcome != SIM_TDP_OK) {
-			tdp_exit(out, p->gpa[level], ACCESS_WRITE, &t, true);
-			return 0;
+		if (!walked_as_write) {
+			struct sim_tdp_result t;
+			int ret = sim_tdp_translate(in->tdp, p->gpa[level], ACCESS_WRITE, &t);
+
+			out->refs += t.refs;
+			if (ret)
+				return ret;
+			if (t.outcome != SIM_TDP_OK) {
+				tdp_exit(out, p->gpa[level], ACCESS_WRITE, &t, true);
+				return 0;
+			}
+			hpa = t.hpa;
 		}
 		out->refs++;
-		if (!host_cmpxchg_entry(t.hpa, p->bytes, p->val[level], want))
+		if (!host_cmpxchg_entry(hpa, p->bytes, p->val[level], want))
 			return 1;
 		p->val[level] = want;
 	}

@@ -112,8 +112,10 @@ struct sim_walk_in {
 	struct walk_access acc;              /* gva, kind, CPL, AC, implicit */
 	const struct sim_tdp *tdp;           /* the second dimension */
 	/*
-	 * Guest entries whose A/D update the hypervisor emulated as a no-op
-	 * (entries in a read-only memslot): the walk leaves them alone.
+	 * Guest entries in a read-only memslot whose write access (an A/D
+	 * update, or on NPT and EPT with A/D any walk access) the hypervisor
+	 * emulated: the walk reads them, as the emulation does, and leaves
+	 * their A/D alone.
 	 */
 	const uint64_t *ad_skip;
 	unsigned nr_ad_skip;

@@ -86,6 +86,34 @@ expect_exit 0 "run --xml with dirty logs" "$mmulab" run --xml scenarios/dirty-lo
 expect_grep 'kind="get-dirty-log" slot="0"' "$tmp/out" "the XML names the slot"
 expect_grep '<result outcome="ok" dirty="1-4" pages="256"/>' "$tmp/out" "the XML result holds the log"
 expect_grep '<expect outcome="ok" dirty="" met="true"/>' "$tmp/out" "an empty expected log"
+# Under NPT and EPT with A/D a walk's reads of guest tables are writes for
+# the second stage (APM 15.25.5, SDM 29.3.5): the logs hold the table pages
+# too, shown apart; without EPT A/D they are exact.
+expect_exit 0 "dirty logs on NPT" "$mmulab" run --backend tdp --format npt scenarios/dirty-log.xml
+expect_grep "get-dirty-log slot 0  *-> dirty 4 (+1-3: guest page tables, written by walks on npt)" \
+	"$tmp/out" "run shows the guest page-table pages NPT's walks logged"
+expect_exit 0 "dirty logs on EPT with A/D" "$mmulab" run --backend tdp --format ept scenarios/dirty-log.xml
+expect_grep "(+1-3: guest page tables, written by walks on ept with A/D)" "$tmp/out" \
+	"run shows the guest page-table pages EPT A/D's walks logged"
+expect_exit 0 "dirty logs on EPT without A/D" "$mmulab" run --backend tdp --format ept-noad \
+	scenarios/dirty-log.xml
+cp "$tmp/out" "$tmp/noad.txt"
+expect_exit 1 "EPT without A/D logs no page-table page it only reads" grep -q "guest page tables" \
+	"$tmp/noad.txt"
+expect_exit 0 "compare with walk-written table pages" "$mmulab" compare scenarios/dirty-log.xml
+expect_grep "dirty-log.xml:[0-9]*: note: get-dirty-log slot 0 on tdp-npt: dirty 4 (+1-3: guest" \
+	"$tmp/out" "compare notes the table pages it accepted"
+expect_exit 1 "a missing page on NPT" "$mmulab" run --backend tdp --format npt "$tmp/dirty.xml"
+expect_grep "expected dirty 1-3, got dirty 1 3 (missing 2)" "$tmp/err" "the missing page is named"
+sed 's/<get-dirty-log slot="1" expect="1 3"\/>/<get-dirty-log slot="1" expect="1"\/>/' \
+	scenarios/dirty-log.xml > "$tmp/extra.xml"
+expect_exit 1 "an extra data page on NPT" "$mmulab" run --backend tdp --format npt "$tmp/extra.xml"
+expect_grep "expected dirty 1, got dirty 1 3 (extra 3: not guest page tables)" "$tmp/err" \
+	"an extra page outside the page tables is refused on NPT"
+expect_exit 1 "compare an extra data page" "$mmulab" compare "$tmp/extra.xml"
+expect_grep "mismatch on tdp-npt: get-dirty-log slot 1: expected dirty 1, got dirty 1 3 (extra 3" \
+	"$tmp/err" "compare refuses it on NPT too"
+
 expect_exit 0 "run a threads group" "$mmulab" run scenarios/threads-shared-tables.xml
 expect_grep "threads   8 accesses" "$tmp/out" "the group is shown with its size"
 

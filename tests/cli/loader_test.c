@@ -482,6 +482,27 @@ START_TEST(test_load_fills_vm_steps)
 }
 END_TEST
 
+/* A get-dirty-log knows where its slot is when it runs, after any move. */
+START_TEST(test_get_dirty_log_records_its_slot_base)
+{
+	static const char doc[] =
+		"<scenario name='b'><vm><memslot id='0' base='0' size='4M'/>\n"
+		"<memslot id='1' base='0x400000' size='64K' flags='dirty-log'/></vm>\n"
+		"<steps><get-dirty-log slot='1'/>\n"
+		"<memslot-move id='1' base='0x600000'/>\n"
+		"<get-dirty-log slot='1' expect=''/></steps></scenario>\n";
+	struct scenario_diag d;
+	struct captured c;
+	struct scenario *s = load(doc, &c, &d);
+
+	ck_assert_msg(s != NULL, "%s", c.nr ? c.lines[0] : "?");
+	ck_assert_uint_eq(s->steps[0].u.dirty.slot_base, 0x400000);
+	ck_assert_uint_eq(s->steps[2].u.dirty.slot_base, 0x600000);
+	scenario_free(s);
+	captured_free(&c);
+}
+END_TEST
+
 #define VM2 "<vm maxphyaddr='36'><memslot id='0' base='0' size='4M'/>\n" \
 	    "<memslot id='1' base='0x800000' size='64K' flags='dirty-log'/></vm>\n"
 #define HEAD2 "<scenario name='x'>\n" VM2 PT CPU "<vcpu id='1' paging='4-level' page-tables='t'/>\n<steps>\n"
@@ -764,6 +785,7 @@ static Suite *loader_suite(void)
 	tcase_add_test(valid, test_load_fills_steps);
 	tcase_add_test(valid, test_vcpu_paging_modes);
 	tcase_add_test(valid, test_load_fills_vm_steps);
+	tcase_add_test(valid, test_get_dirty_log_records_its_slot_base);
 	tcase_add_test(invalid, test_semantic_messages);
 	tcase_add_test(invalid, test_steps_follow_set);
 	tcase_add_test(invalid, test_vm_step_messages);

@@ -217,22 +217,6 @@ static struct sim_walk_out walk(enum access_kind kind)
 	return tm_walk(&tm, &r, GVA, kind, 0);
 }
 
-START_TEST(exit_on_a_guest_table_outside_the_ept)
-{
-	struct sim_walk_out o;
-
-	build_guest(0);
-	*tm_tdp_entry(&tm, TM_PT, 1) = 0;
-	o = walk(ACCESS_READ);
-	ck_assert_int_eq(o.outcome, SIM_EXIT);
-	ck_assert_uint_eq(o.exit.addr, TM_PT + 8 * tm_ix(GVA, 1));
-	ck_assert_int_eq(o.exit.access, ACCESS_READ);
-	ck_assert(o.exit.guest_table);
-	ck_assert(!o.exit.present);
-	ck_assert(!o.exit.rsvd);
-}
-END_TEST
-
 START_TEST(exit_on_the_data_page)
 {
 	struct sim_walk_out o;
@@ -251,13 +235,15 @@ START_TEST(exit_on_the_data_page)
 END_TEST
 
 /*
- * A guest-table access is a read unless the walk writes A/D into it: a
- * read-only guest page-table page exits (as a write) only when A is clear.
+ * Without EPT A/D a guest-table access is a read unless the walk writes
+ * A/D into it: a read-only guest page-table page exits (as a write) only
+ * when A is clear.
  */
-START_TEST(guest_table_ad_write_is_a_tdp_write)
+START_TEST(without_ept_ad_only_an_ad_update_writes_a_table)
 {
 	struct sim_walk_out o;
 
+	tm.tdp.ad = false;
 	build_guest(0);
 	*tm_tdp_entry(&tm, TM_PD, 1) &= ~EPT_WRITE;
 	o = walk(ACCESS_READ);
@@ -305,11 +291,121 @@ START_TEST(ept_ad_set_for_guest_tables_and_data)
 	/* The PT page was written (A/D), so its EPT leaf is dirty; so is the data's. */
 	ck_assert(*tm_tdp_entry(&tm, TM_PT, 1) & EPT_DIRTY);
 	ck_assert(*tm_tdp_entry(&tm, TM_DATA, 1) & EPT_DIRTY);
-	/* A second read walk: guest entries already have A, so no EPT D on a clean table. */
-	*tm_tdp_entry(&tm, TM_PML4, 1) &= ~(EPT_ACCESSED | EPT_DIRTY);
+}
+END_TEST
+
+/*
+ * How each second stage sees a walk's own accesses to guest tables: on
+ * NPT they are user-mode writes (APM 15.25.5), on EPT with A/D writes
+ * (SDM 29.3.5), on EPT without A/D reads.
+ */
+static const struct table_case {
+	enum spte_layout layout;  /* EPT or NPT entries */
+	bool ad;                  /* the EPTP enables A/D (NPT: always) */
+	bool writes;              /* guest-table accesses are TDP writes */
+} table_cases[] = {
+	{ SPTE_LAYOUT_NPT, true, true },
+	{ SPTE_LAYOUT_EPT, true, true },
+	{ SPTE_LAYOUT_EPT, false, false },
+};
+
+#define NR_TABLE_CASES (int)(sizeof(table_cases) / sizeof(table_cases[0]))
+
+static const struct table_case *table_setup(int i)
+{
+	tm_init(&tm, table_cases[i].layout, table_cases[i].ad);
+	return &table_cases[i];
+}
+
+static uint64_t tdp_writable(const struct table_case *c)
+{
+	return c->layout == SPTE_LAYOUT_EPT ? EPT_WRITE : W;
+}
+
+static uint64_t tdp_dirty(const struct table_case *c)
+{
+	return c->layout == SPTE_LAYOUT_EPT ? EPT_DIRTY : D;
+}
+
+/* A table page the TDP does not map: the exit is a write where walks write. */
+START_TEST(a_missing_table_page_exits_as_the_tdp_sees_walks)
+{
+	const struct table_case *c = table_setup(_i);
+	struct sim_walk_out o;
+
+	build_guest(0);
+	*tm_tdp_entry(&tm, TM_PT, 1) = 0;
+	o = walk(ACCESS_READ);
+	ck_assert_int_eq(o.outcome, SIM_EXIT);
+	ck_assert_uint_eq(o.exit.addr, TM_PT + 8 * tm_ix(GVA, 1));
+	ck_assert_int_eq(o.exit.access, c->writes ? ACCESS_WRITE : ACCESS_READ);
+	ck_assert(o.exit.guest_table);
+	ck_assert(!o.exit.present);
+	ck_assert(!o.exit.rsvd);
+}
+END_TEST
+
+/*
+ * Guest entries with A already set: the walk changes none of them, yet
+ * where walks write, every table page it read is dirty in its TDP leaf;
+ * the data page, only read, is not.
+ */
+START_TEST(walks_make_guest_table_pages_dirty)
+{
+	static const uint64_t pages[] = { TM_PML4, TM_PDPT, TM_PD, TM_PT };
+	const struct table_case *c = table_setup(_i);
+	unsigned k;
+
+	build_guest(A);
 	ck_assert_int_eq(walk(ACCESS_READ).outcome, SIM_OK);
-	ck_assert(*tm_tdp_entry(&tm, TM_PML4, 1) & EPT_ACCESSED);
-	ck_assert(!(*tm_tdp_entry(&tm, TM_PML4, 1) & EPT_DIRTY));
+	for (k = 0; k < sizeof(pages) / sizeof(pages[0]); k++)
+		ck_assert_msg(!(*tm_tdp_entry(&tm, pages[k], 1) & tdp_dirty(c)) == !c->writes,
+			      "TDP leaf of table page 0x%llx", (unsigned long long)pages[k]);
+	ck_assert(!(*tm_tdp_entry(&tm, TM_DATA, 1) & tdp_dirty(c)));
+}
+END_TEST
+
+/*
+ * A write-protected table page (a hypervisor logging dirty pages by write
+ * protection) exits as a write, with the guest-table flag, on a read walk
+ * that writes no guest entry, where walks write; without EPT A/D it does
+ * not exit at all.
+ */
+START_TEST(a_write_protected_table_page_exits_where_walks_write)
+{
+	const struct table_case *c = table_setup(_i);
+	struct sim_walk_out o;
+
+	build_guest(A);
+	*tm_tdp_entry(&tm, TM_PD, 1) &= ~tdp_writable(c);
+	o = walk(ACCESS_READ);
+	if (!c->writes) {
+		ck_assert_int_eq(o.outcome, SIM_OK);
+		return;
+	}
+	ck_assert_int_eq(o.outcome, SIM_EXIT);
+	ck_assert_uint_eq(o.exit.addr, TM_PD + 8 * tm_ix(GVA, 2));
+	ck_assert_int_eq(o.exit.access, ACCESS_WRITE);
+	ck_assert(o.exit.guest_table);
+	ck_assert(o.exit.present);
+}
+END_TEST
+
+/*
+ * Where the walk's access to an entry was a write, setting A in it uses
+ * that translation; otherwise the entry is translated again as a write.
+ * The walk: 4 guest entries, each behind 4 TDP entries, plus 4 A updates
+ * and the data's 4 TDP entries: 28 references, and 4 x 4 more for the
+ * translations again.  TDP A/D are already set by a first walk.
+ */
+START_TEST(an_ad_update_reuses_the_walks_write)
+{
+	const struct table_case *c = table_setup(_i);
+
+	build_guest(0);
+	ck_assert_int_eq(walk(ACCESS_READ).outcome, SIM_OK);
+	build_guest(0);
+	ck_assert_uint_eq(walk(ACCESS_READ).refs, c->writes ? 28 : 28 + 4 * 4);
 }
 END_TEST
 
@@ -346,12 +442,16 @@ static Suite *tdp_walk_suite(void)
 	tcase_add_test(tc, npt_translates_and_always_sets_ad);
 	tcase_add_test(tc, npt_violations);
 	tcase_add_test(tc, npt_reserved_high_bit_is_rsvd);
-	tcase_add_test(tc, exit_on_a_guest_table_outside_the_ept);
 	tcase_add_test(tc, exit_on_the_data_page);
-	tcase_add_test(tc, guest_table_ad_write_is_a_tdp_write);
+	tcase_add_test(tc, without_ept_ad_only_an_ad_update_writes_a_table);
 	tcase_add_test(tc, misconfig_exit_on_data);
 	tcase_add_test(tc, guest_pf_wins_over_tdp_of_the_data);
 	tcase_add_test(tc, ept_ad_set_for_guest_tables_and_data);
+	tcase_add_loop_test(tc, a_missing_table_page_exits_as_the_tdp_sees_walks, 0, NR_TABLE_CASES);
+	tcase_add_loop_test(tc, walks_make_guest_table_pages_dirty, 0, NR_TABLE_CASES);
+	tcase_add_loop_test(tc, a_write_protected_table_page_exits_where_walks_write, 0,
+			    NR_TABLE_CASES);
+	tcase_add_loop_test(tc, an_ad_update_reuses_the_walks_write, 0, NR_TABLE_CASES);
 	tcase_add_test(tc, combined_page_size_is_the_smaller);
 	suite_add_tcase(s, tc);
 	return s;
