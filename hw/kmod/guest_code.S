@@ -10,28 +10,21 @@
  * handler (mmulab_guest_pf, IDT vector 14), which records CR2 and the
  * error code in the command and resumes with the next command.  GUEST_OP_AC
  * in CMD_OP sets EFLAGS.AC around the one access (SMAP).  Then the
- * hypercall; when the host resumes it (after the hypercall) the next
- * batch starts from the top.
+ * hypercall (guest_hcall.h: the sites are listed in
+ * mmulab_guest_hcall_sites); when the host resumes it (after the
+ * hypercall) the next batch starts from the top.
  *
- * HYPERCALL assembles VMMCALL and records where, in the table
- * mmulab_guest_hcall_sites: guest_place writes the vendor's own
- * instruction there (VMCALL on VMX, where VMMCALL is #UD), as KVM patches
- * its guests' hypercalls.
+ * guest_code32.S is the same interpreter in 32-bit protected mode.
  */
+#define HCALL_SECTION .rodata.mmulab_hcall
 #include "hw/kmod/guest.h"
+#include "hw/kmod/guest_hcall.h"
 
-	/* The table's start: the macro below appends one entry per site. */
-	.section .rodata.mmulab_hcall, "a"
+	/* The table's start: HYPERCALL appends one entry per site. */
+	.section HCALL_SECTION, "a"
 	.balign 8
 	.globl mmulab_guest_hcall_sites
 mmulab_guest_hcall_sites:
-
-	.macro HYPERCALL
-661:	vmmcall
-	.pushsection .rodata.mmulab_hcall, "a"
-	.quad	661b
-	.popsection
-	.endm
 
 	.section .rodata, "a"
 	.balign 16
@@ -53,7 +46,7 @@ mmulab_guest_code:
 	btrl	$GUEST_OP_AC_BIT, %eax
 	jnc	4f
 	pushfq
-	orl	$0x40000, (%rsp)
+	orl	$GUEST_EFLAGS_AC, (%rsp)
 	popfq
 4:	cmpl	$GUEST_OP_READ, %eax
 	je	.Lread
@@ -108,7 +101,7 @@ mmulab_guest_code:
 
 .Lstatus:
 	pushfq
-	andl	$~0x40000, (%rsp)
+	andl	$~GUEST_EFLAGS_AC, (%rsp)
 	popfq
 	movl	%r10d, CMD_STATUS(%rsi)
 	addq	$CMD_SIZEOF, %rsi
@@ -187,6 +180,6 @@ mmulab_guest_user:
 	.globl mmulab_guest_user_end
 mmulab_guest_user_end:
 
-	.section .rodata.mmulab_hcall, "a"
+	.section HCALL_SECTION, "a"
 	.globl mmulab_guest_hcall_sites_end
 mmulab_guest_hcall_sites_end:
