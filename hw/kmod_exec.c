@@ -8,7 +8,8 @@
  * of the module: the same memslots, every guest page vm_setup touched
  * (write-gpa), the vCPUs with their registers.  Accesses then go to
  * MMULAB_RUN, which performs them in the module's guest on SVM, with the
- * run's backend building the nested tables; write-gpa and check-gpa go to
+ * run's backend building the nested tables (implicit supervisor-mode reads
+ * too, as the CPU's read of an IDT gate); write-gpa and check-gpa go to
  * the module's guest memory.  Every other step is refused with an error at
  * its line: the module cannot do it yet.  The user-space VM is only the
  * builder; after open, the module's memory is the guest's.
@@ -251,9 +252,6 @@ static int kmod_access(struct kmod_exec *k, const struct scn_step *st, struct st
 	if (!v)
 		return kmod_error(err, st->line, 0, "access on vcpu %u, which does not exist",
 				  st->vcpu);
-	if (st->u.access.implicit == 1)
-		return kmod_error(err, st->line, 0,
-				  "the kmod executor cannot make implicit supervisor accesses yet");
 	cpl = st->u.access.cpl < 0 ? v->cpl : st->u.access.cpl;
 	ac = st->u.access.eflags_ac < 0 ? v->eflags_ac : st->u.access.eflags_ac;
 	a.gva = st->u.access.gva;
@@ -262,7 +260,8 @@ static int kmod_access(struct kmod_exec *k, const struct scn_step *st, struct st
 		 st->u.access.kind == ACCESS_FETCH ? MMULAB_ACCESS_FETCH : MMULAB_ACCESS_READ;
 	a.size = st->u.access.size;
 	a.cpl = (uint8_t)cpl;
-	a.flags = ac ? MMULAB_ACCESS_EFLAGS_AC : 0;
+	a.flags = (ac ? MMULAB_ACCESS_EFLAGS_AC : 0) |
+		  (st->u.access.implicit == 1 ? MMULAB_ACCESS_IMPLICIT : 0);
 	ret = kmod_client_run(&k->c, st->vcpu, &a, 1, &done);
 	if (ret == -EOPNOTSUPP)
 		return kmod_error(err, st->line, 0,

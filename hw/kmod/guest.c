@@ -13,13 +13,13 @@
 
 /* The code blobs and their hypercall sites (guest_code.S, guest_code32.S). */
 extern const u8 mmulab_guest_code[], mmulab_guest_code_end[];
-extern const u8 mmulab_guest_pf[];
-extern const u8 mmulab_guest_user[], mmulab_guest_user_end[];
+extern const u8 mmulab_guest_pf[], mmulab_guest_implicit[];
+extern const u8 mmulab_guest_user[], mmulab_guest_user_end[], mmulab_guest_user_implicit[];
 extern const u8 *const mmulab_guest_hcall_sites[];
 extern const u8 *const mmulab_guest_hcall_sites_end[];
 extern const u8 mmulab_guest32_code[], mmulab_guest32_code_end[];
-extern const u8 mmulab_guest32_pf[];
-extern const u8 mmulab_guest32_user[], mmulab_guest32_user_end[];
+extern const u8 mmulab_guest32_pf[], mmulab_guest32_implicit[];
+extern const u8 mmulab_guest32_user[], mmulab_guest32_user_end[], mmulab_guest32_user_implicit[];
 extern const u8 *const mmulab_guest32_hcall_sites[];
 extern const u8 *const mmulab_guest32_hcall_sites_end[];
 
@@ -244,6 +244,11 @@ static int guest_place_tables(struct vm *vm, u64 base)
 /* One width's entry points, with the region seen at `va`. */
 static void guest_entry_at(struct guest_entry *e, u64 va, bool code32)
 {
+	const u8 *code = code32 ? mmulab_guest32_code : mmulab_guest_code;
+	const u8 *user = code32 ? mmulab_guest32_user : mmulab_guest_user;
+	const u8 *implicit = code32 ? mmulab_guest32_implicit : mmulab_guest_implicit;
+	const u8 *user_implicit = code32 ? mmulab_guest32_user_implicit :
+					   mmulab_guest_user_implicit;
 	u64 code_va = va + (code32 ? GUEST_CODE32 : GUEST_CODE);
 	u64 user_va = va + (code32 ? GUEST_USER32 : GUEST_USER);
 
@@ -253,6 +258,8 @@ static void guest_entry_at(struct guest_entry *e, u64 va, bool code32)
 		.rsp = va + GUEST_STACK_TOP,
 		.mbox = va + GUEST_MBOX,
 		.user_rip = user_va,
+		.implicit_rip = code_va + (implicit - code),
+		.user_implicit_rip = user_va + (user_implicit - user),
 		.gdt = va + GUEST_GDT,
 		.gdt_limit = GUEST_GDT_ENTRIES * DESC_BYTES - 1,
 		.idt = va + (code32 ? GUEST_IDT32 : GUEST_IDT),

@@ -56,6 +56,10 @@
  * hypercall with the value read in RAX (32-bit: EDX:EAX).  No ring
  * transition happens in the guest, so it needs no TSS.
  *
+ * An implicit supervisor-mode read is one entry too: each stub page and
+ * each code page has an INT GUEST_IMPLICIT_VECTOR, which the host enters
+ * with IDTR pointing at the address to read (vmctl_run.c).
+ *
  * The vCPU's tables get the region only for the length of a run
  * (vmctl_rsv.c hooks one entry and puts back what was there).  Everything
  * above is shared with the assembly, so it must stay plain #defines.
@@ -131,6 +135,11 @@
 #define GUEST_USER_CS32		0x33
 #define GUEST_GDT_ENTRIES	7
 
+/*
+ * The vector of the INT that makes an implicit read: its gate is the
+ * first of the IDT, so IDTR.base is the address read (vmctl_run.c).
+ */
+#define GUEST_IMPLICIT_VECTOR	0
 
 #ifndef __ASSEMBLY__
 
@@ -157,6 +166,8 @@ struct guest_entry {
 	u64 rsp;
 	u64 mbox;		/* the mailbox, passed in rdi (edi) */
 	u64 user_rip;		/* the CPL-3 stub */
+	u64 implicit_rip;	/* INT GUEST_IMPLICIT_VECTOR, on a supervisor page */
+	u64 user_implicit_rip;	/* the same on the stubs' user page */
 	u64 gdt;
 	u16 gdt_limit;
 	u64 idt;		/* with the #PF gate of this width */

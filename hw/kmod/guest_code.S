@@ -14,6 +14,10 @@
  * mmulab_guest_hcall_sites); when the host resumes it (after the
  * hypercall) the next batch starts from the top.
  *
+ * mmulab_guest_implicit, on this supervisor page, and
+ * mmulab_guest_user_implicit, on the user page, are an INT whose gate the
+ * host places at the address of an implicit read (guest.h).
+ *
  * guest_code32.S is the same interpreter in 32-bit protected mode.
  */
 #define HCALL_SECTION .rodata.mmulab_hcall
@@ -128,6 +132,12 @@ mmulab_guest_pf:
 	leaq	.Lpf_resume(%rip), %rax
 	movq	%rax, (%rsp)		/* return to .Lpf_resume, not to the access */
 	iretq
+
+	/* An implicit supervisor-mode read at CPL 0: the gate read is the access. */
+	.globl mmulab_guest_implicit
+mmulab_guest_implicit:
+	int	$GUEST_IMPLICIT_VECTOR
+	ud2
 	.globl mmulab_guest_code_end
 mmulab_guest_code_end:
 
@@ -177,6 +187,12 @@ mmulab_guest_user:
 	movq	%rax, (%r9)
 8:	HYPERCALL
 9:	ud2
+
+	/* An implicit supervisor-mode read at CPL 3 (still supervisor-mode, SDM 4.6). */
+	.globl mmulab_guest_user_implicit
+mmulab_guest_user_implicit:
+	int	$GUEST_IMPLICIT_VECTOR
+	ud2
 	.globl mmulab_guest_user_end
 mmulab_guest_user_end:
 

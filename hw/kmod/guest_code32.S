@@ -141,6 +141,12 @@ mmulab_guest32_pf:
 	addl	$(.Lpf_resume - 1b), %eax
 	movl	%eax, (%esp)		/* return to .Lpf_resume, not to the access */
 	iretl
+
+	/* An implicit supervisor-mode read at CPL 0: the gate read is the access. */
+	.globl mmulab_guest32_implicit
+mmulab_guest32_implicit:
+	int	$GUEST_IMPLICIT_VECTOR
+	ud2
 	.globl mmulab_guest32_code_end
 mmulab_guest32_code_end:
 
@@ -193,6 +199,12 @@ mmulab_guest32_user:
 	movl	%esi, 4(%ecx)
 8:	HYPERCALL
 9:	ud2
+
+	/* An implicit supervisor-mode read at CPL 3 (still supervisor-mode, SDM 4.6). */
+	.globl mmulab_guest32_user_implicit
+mmulab_guest32_user_implicit:
+	int	$GUEST_IMPLICIT_VECTOR
+	ud2
 	.globl mmulab_guest32_user_end
 mmulab_guest32_user_end:
 

@@ -9,8 +9,8 @@
  * vCPU's own tables, into which vmctl_rsv.c hooks it for the run.  The
  * batch goes into its mailbox in chunks of GUEST_MBOX_MAX_CMDS, each chunk
  * one entry of the guest from its start with the vCPU's paging
- * registers, until its hypercall.  A CPL-3 access, a fetch and a
- * non-canonical access each get an entry of their own
+ * registers, until its hypercall.  A CPL-3 access, a fetch, an implicit
+ * read and a non-canonical access each get an entry of their own
  * (README.md, "MMULAB_RUN", says how).  TDP faults go to mmu_page_fault on
  * the way (hv_run.c).
  *
@@ -38,6 +38,10 @@
 #define VMCTL_RUN_MAX_EXITS 100000
 #define RFLAGS_AC BIT_ULL(18)
 #define VA32_END (1ULL << 32)
+#define GATE64_BYTES 16		/* an IA-32e IDT gate (SDM 6.14.1) */
+#define GATE32_BYTES 8		/* a protected-mode IDT gate (SDM 6.11) */
+/* A GDT limit that leaves only the null descriptor: no selector can be loaded. */
+#define GDT_NULL_ONLY_LIMIT 7
 
 int vmctl_run_check(struct vmctl_vm *v, const struct mmulab_run *req)
 {
@@ -64,6 +68,12 @@ static int vmctl_run_mode(const struct vcpu *vcpu)
 static bool vmctl_code32(enum paging_mode mode)
 {
 	return mode == PAGING_32 || mode == PAGING_PAE;
+}
+
+/* Bytes of the IDT gate the CPU reads for an implicit access in this mode. */
+static unsigned int vmctl_gate_bytes(enum paging_mode mode)
+{
+	return vmctl_code32(mode) ? GATE32_BYTES : GATE64_BYTES;
 }
 
 static bool vmctl_canonical(uint64_t va, bool la57)
@@ -93,19 +103,28 @@ static int vmctl_access_valid(const struct mmulab_access *a, enum paging_mode mo
 /* What mmulab's executor cannot make yet: 0 or -ENOSYS. */
 static int vmctl_access_supported(const struct mmulab_access *a, enum paging_mode mode)
 {
-	bool la57 = mode == PAGING_5LEVEL;
+	bool la57 = mode == PAGING_5LEVEL, implicit = a->flags & MMULAB_ACCESS_IMPLICIT;
 	bool canonical = vmctl_canonical(a->gva, la57) &&
 			 vmctl_canonical(a->gva + a->size - 1, la57);
 	uint64_t off = a->gva & (PAGE_SIZE_4K - 1);
 
+	/* The CPU writes implicitly only as a side effect (a descriptor's accessed bit, ...). */
+	if (implicit && a->kind != MMULAB_ACCESS_READ)
+		return -ENOSYS;
+	/* The CPU reads the whole gate: in another page it would touch more than the access. */
+	if (implicit && off > PAGE_SIZE_4K - vmctl_gate_bytes(mode))
+		return -ENOSYS;
 	/* With paging off the CPL changes nothing, so every access runs at CPL 0. */
 	if (mode == PAGING_OFF)
 		return 0;
 	/* Loads and stores at CPL 0 (the interpreter) and CPL 3 (the stub). */
 	if (a->cpl == 1 || a->cpl == 2)
 		return -ENOSYS;
-	/* A non-canonical address is a #GP: run alone, its #GP exit is the result (not fetches). */
-	if (!canonical && a->kind == MMULAB_ACCESS_FETCH)
+	/*
+	 * A non-canonical address is a #GP: run alone, its #GP exit is the
+	 * result (not for fetches or implicit reads).
+	 */
+	if (!canonical && (a->kind == MMULAB_ACCESS_FETCH || implicit))
 		return -ENOSYS;
 	/* The 32-bit interpreter makes 8 bytes as two halves (guest_code32.S): one page only. */
 	if (vmctl_code32(mode) && a->size == 8 && off > PAGE_SIZE_4K - a->size)
@@ -172,27 +191,36 @@ static int vmctl_gp(struct vmctl_run_ctx *c, uint32_t i)
 }
 
 /*
- * The guest afresh for one entry: the interpreter's state at CPL 0, or
- * (cpl3) at CPL 3; its PKRU when it has CR4.PKE (the vendor loads it).
+ * The guest's state for one entry: the interpreter's at CPL 0, or (cpl3)
+ * at CPL 3; its PKRU when it has CR4.PKE (the vendor loads it).
  */
+static void vmctl_entry_state(const struct vmctl_run_ctx *c, bool cpl3, bool intercept_pf,
+			      struct hv_state *st)
+{
+	*st = c->state;
+	if (cpl3)
+		guest_state_cpl3(st);
+	st->intercept_pf = intercept_pf;
+	st->pkru_switch = c->paging && (c->vcpu->regs.cr4 & CR4_PKE);
+	st->pkru = (u32)c->vcpu->regs.pkru;
+}
+
+/* The guest afresh for one entry, at rip. */
 static void vmctl_reset(struct vmctl_run_ctx *c, struct hv_vcpu *hv, bool cpl3, bool intercept_pf,
 			u64 rip)
 {
-	struct hv_state st = c->state;
+	struct hv_state st;
 
-	if (cpl3)
-		guest_state_cpl3(&st);
-	st.intercept_pf = intercept_pf;
-	st.pkru_switch = c->paging && (c->vcpu->regs.cr4 & CR4_PKE);
-	st.pkru = (u32)c->vcpu->regs.pkru;
+	vmctl_entry_state(c, cpl3, intercept_pf, &st);
 	hv_vcpu_load(hv, &st, rip, c->entry->rsp);
 }
 
-/* A run of the VM with room for its outcome. */
+/* A run of the VM with room for its outcome; the interpreter's pages are its own. */
 static struct hv_run vmctl_hv_run(struct vmctl_run_ctx *c)
 {
 	return (struct hv_run){ .max_exits = VMCTL_RUN_MAX_EXITS, .stats = &c->v->run_stats,
-				.gp_ok = c->gp_alone };
+				.gp_ok = c->gp_alone, .own_gpa = c->v->guest.base,
+				.own_size = GUEST_SIZE };
 }
 
 /* One chunk: acc[first, first + n) through the mailbox. */
@@ -317,35 +345,25 @@ static int vmctl_run_user(struct vmctl_run_ctx *c, struct hv_vcpu *hv, uint32_t 
 }
 
 /*
- * One fetch acc[i] (README.md, "Fetches"): every SPTE zapped, the guest
- * entered at the address itself, stopped at the fetch's TDP fault before
- * the instruction runs; the value is read at that gpa.
+ * The result of an access the CPU made itself (a fetch, an implicit read),
+ * stopped before anything ran: the intercepted #PF, or the value at the
+ * gpa its walk reached.
  */
-static int vmctl_run_fetch(struct vmctl_run_ctx *c, struct hv_vcpu *hv, uint32_t i)
+static int vmctl_cpu_access_result(struct vmctl_run_ctx *c, struct mmulab_access *a,
+				   const struct hv_run *run)
 {
-	struct mmulab_access *a = &c->acc[i];
-	struct hv_run run = vmctl_hv_run(c);
 	uint64_t gpa, val;
 	int ret;
 
-	mmu_zap_all(c->v->vm->mmu);
-	vmctl_reset(c, hv, c->paging && a->cpl == 3, true, a->gva);
-	if (a->flags & MMULAB_ACCESS_EFLAGS_AC)
-		hv->regs.rflags |= RFLAGS_AC;
-	run.pf_ok = true;
-	run.fetch = true;
-	ret = hv_vcpu_run(hv, &run);
-	if (ret)
-		return ret;
 	a->error_code = 0;
 	a->cr2 = 0;
 	a->gpa = 0;
-	if (run.pf) {
+	if (run->pf) {
 		a->outcome = MMULAB_OUTCOME_PF;
-		a->error_code = run.pf_code;
-		a->cr2 = run.pf_cr2;
-	} else if (run.fetched) {
-		gpa = (run.fetch_gpa & ~0xfffULL) | (a->gva & 0xfff);
+		a->error_code = run->pf_code;
+		a->cr2 = run->pf_cr2;
+	} else if (run->reached) {
+		gpa = (run->access_gpa & ~(PAGE_SIZE_4K - 1)) | (a->gva & (PAGE_SIZE_4K - 1));
 		ret = vm_read_value(c->v->vm, gpa, a->size, &val);
 		if (ret)
 			return vmctl_errno(ret);
@@ -357,6 +375,68 @@ static int vmctl_run_fetch(struct vmctl_run_ctx *c, struct hv_vcpu *hv, uint32_t
 	}
 	c->req->done++;
 	return 0;
+}
+
+/*
+ * One fetch acc[i] (README.md, "Fetches"): every SPTE zapped, the guest
+ * entered at the address itself, stopped at the fetch's TDP fault before
+ * the instruction runs; the value is read at that gpa.
+ */
+static int vmctl_run_fetch(struct vmctl_run_ctx *c, struct hv_vcpu *hv, uint32_t i)
+{
+	struct mmulab_access *a = &c->acc[i];
+	struct hv_run run = vmctl_hv_run(c);
+	int ret;
+
+	mmu_zap_all(c->v->vm->mmu);
+	vmctl_reset(c, hv, c->paging && a->cpl == 3, true, a->gva);
+	if (a->flags & MMULAB_ACCESS_EFLAGS_AC)
+		hv->regs.rflags |= RFLAGS_AC;
+	run.pf_ok = true;
+	run.stop_at_access = true;
+	ret = hv_vcpu_run(hv, &run);
+	return ret ? ret : vmctl_cpu_access_result(c, a, &run);
+}
+
+/*
+ * One implicit supervisor-mode read acc[i] (README.md, "Implicit
+ * reads"): the CPU reads an IDT gate at the address.  INT n checks only
+ * that gate n lies within IDTR.limit, reads it at IDTR.base + n * 8 (16
+ * in IA-32e mode), and only then looks at its type, DPL and P (SDM vol.
+ * 2A, INT n: Operation); that read is an implicit supervisor-mode access
+ * even at CPL 3, and SMAP ignores EFLAGS.AC for it (SDM 4.6).  So the INT
+ * runs with IDTR.base at the address, #PF intercepted and every SPTE
+ * zapped, as for a fetch: a fault on the read is the intercepted #PF (CR2
+ * = the address, where the gate starts), and a read the guest's walk
+ * allows stops at its TDP fault, before the CPU looks at what it read.
+ *
+ * EFLAGS.AC is 0, whatever the access says: it plays no part in an
+ * implicit access (and QEMU 7.2 would let AC=1 lift SMAP for one at CPL
+ * 0).  GDTR's limit leaves only the null descriptor: should the read end
+ * without a TDP fault (a gate in a page the walk itself mapped), the
+ * gate's code segment cannot be loaded, and the delivery ends in an
+ * intercepted #GP rather than in the scenario's bytes.
+ */
+static int vmctl_run_implicit(struct vmctl_run_ctx *c, struct hv_vcpu *hv, uint32_t i)
+{
+	struct mmulab_access *a = &c->acc[i];
+	struct hv_run run = vmctl_hv_run(c);
+	unsigned int gate = vmctl_gate_bytes(c->mode);
+	bool cpl3 = c->paging && a->cpl == 3;
+	struct hv_state st;
+	int ret;
+
+	mmu_zap_all(c->v->vm->mmu);
+	vmctl_entry_state(c, cpl3, true, &st);
+	st.idtr.base = a->gva - GUEST_IMPLICIT_VECTOR * gate;
+	st.idtr.limit = (GUEST_IMPLICIT_VECTOR + 1) * gate - 1;
+	st.gdtr.limit = GDT_NULL_ONLY_LIMIT;
+	hv_vcpu_load(hv, &st, cpl3 ? c->entry->user_implicit_rip : c->entry->implicit_rip,
+		     c->entry->rsp);
+	run.pf_ok = true;
+	run.stop_at_access = true;
+	ret = hv_vcpu_run(hv, &run);
+	return ret ? ret : vmctl_cpu_access_result(c, a, &run);
 }
 
 /* The vCPU's hardware side, made at its first run. */
@@ -383,12 +463,12 @@ static int vmctl_hv_vcpu(struct vmctl_run_ctx *c, struct hv_vcpu **out)
 }
 
 /*
- * acc[i] needs an entry of its own: a fetch, a CPL-3 access (the stub) or
- * a non-canonical one (its #GP ends the entry).
+ * acc[i] needs an entry of its own: a fetch, an implicit read, a CPL-3
+ * access (the stub) or a non-canonical one (its #GP ends the entry).
  */
 static bool vmctl_alone(const struct vmctl_run_ctx *c, const struct mmulab_access *a)
 {
-	if (a->kind == MMULAB_ACCESS_FETCH)
+	if (a->kind == MMULAB_ACCESS_FETCH || (a->flags & MMULAB_ACCESS_IMPLICIT))
 		return true;
 	return c->paging && (a->cpl == 3 || !vmctl_canonical(a->gva, c->la57) ||
 			     !vmctl_canonical(a->gva + a->size - 1, c->la57));
@@ -406,7 +486,9 @@ static int vmctl_run_batch(struct vmctl_run_ctx *c, struct hv_vcpu *hv)
 
 		c->gp_alone = c->paging && (!vmctl_canonical(a->gva, c->la57) ||
 					    !vmctl_canonical(a->gva + a->size - 1, c->la57));
-		if (a->kind == MMULAB_ACCESS_FETCH)
+		if (a->flags & MMULAB_ACCESS_IMPLICIT)
+			ret = vmctl_run_implicit(c, hv, first);
+		else if (a->kind == MMULAB_ACCESS_FETCH)
 			ret = vmctl_run_fetch(c, hv, first);
 		else if (c->paging && a->cpl == 3)
 			ret = vmctl_run_user(c, hv, first);

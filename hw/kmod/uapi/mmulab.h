@@ -20,7 +20,7 @@
 /*
  * Bumped on any incompatible change; MMULAB_CREATE_VM must name it.
  * 2: the reserved guest-physical range moved below 4 GiB (for 32-bit
- * guests).
+ * guests); MMULAB_ACCESS_IMPLICIT.
  */
 #define MMULAB_API_VERSION 2
 
@@ -176,7 +176,13 @@ struct mmulab_host {
 
 /* mmulab_access.flags */
 #define MMULAB_ACCESS_EFLAGS_AC (1u << 0)  /* EFLAGS.AC during this access */
-#define MMULAB_ACCESS_FLAGS     0x1u       /* every flag defined */
+/*
+ * An implicit supervisor-mode read (SDM 4.6: the CPU reading a system
+ * structure, here an IDT gate at gva): supervisor-mode even at CPL 3, and
+ * SMAP ignores EFLAGS.AC for it.  Reads only.
+ */
+#define MMULAB_ACCESS_IMPLICIT  (1u << 1)
+#define MMULAB_ACCESS_FLAGS     0x3u       /* every flag defined */
 
 /* mmulab_access.outcome */
 #define MMULAB_OUTCOME_OK 0  /* completed: value (reads, fetches) and gpa valid */

@@ -6,8 +6,8 @@
  * hw/kmod_client.c, so it tests the ioctl numbers, the struct layouts and
  * dev.c's user copies, which the module's load-time self-test cannot.
  * Where the CPU has SVM or VMX, it also runs accesses in the module's
- * guest (test_runs): 32-bit and PAE paging, and the vCPU's own entries
- * put back after each run.
+ * guest (test_runs): 32-bit and PAE paging, implicit reads, and the
+ * vCPU's own entries put back after each run.
  * Prints one line per failed check and then
  * "DEVTEST-STATUS PASS|FAIL (K of N failed)"; exits 0 on PASS.
  * The top-level Makefile does not build it (it needs the device):
@@ -185,9 +185,18 @@ static void test_runs_32bit(struct kmod_client *c)
 	expect(c, "32-bit write 8 to a read-only page", 1,
 	       acc(MMULAB_ACCESS_WRITE, 0x401000, 8, 0, 0, ~0ULL), MMULAB_OUTCOME_PF, PF_P | PF_W);
 	EQ("32-bit write 8 that faulted wrote nothing", rd(c, DATA_RO, 8), 0);
+	/* Implicit reads are supervisor-mode at CPL 3 (SDM 4.6). */
+	expect(c, "32-bit implicit read at CPL 3 of a supervisor page", 1,
+	       acc(MMULAB_ACCESS_READ, 0x401000, 4, 3, MMULAB_ACCESS_IMPLICIT, 0),
+	       MMULAB_OUTCOME_OK, 0);
+	expect(c, "32-bit implicit read 8 at CPL 3", 1,
+	       acc(MMULAB_ACCESS_READ, 0x400000, 8, 3, MMULAB_ACCESS_IMPLICIT, 0),
+	       MMULAB_OUTCOME_OK, VAL);
 	EQ("32-bit PDE 1023 is the vCPU's again", rd(c, 0x1000 + 1023 * 4, 4), OWN_PDE1023);
 	a = acc(MMULAB_ACCESS_READ, VM_RSV_VA_32BIT, 4, 0, 0, 0);
 	EQ("32-bit run in PDE 1023", run1(c, 1, &a), -EINVAL);
+	a = acc(MMULAB_ACCESS_WRITE, 0x400000, 4, 0, MMULAB_ACCESS_IMPLICIT, 0);
+	EQ("implicit write", run1(c, 1, &a), -ENOSYS);
 	a = acc(MMULAB_ACCESS_READ, 0x400ffc, 8, 0, 0, 0);
 	EQ("32-bit read 8 across pages", run1(c, 1, &a), -ENOSYS);
 }
@@ -212,12 +221,21 @@ static void test_runs_pae(struct kmod_client *c)
 	       MMULAB_OUTCOME_PF, 0);
 }
 
-/* 4-level with SMAP: PML4E 510 put back after the run. */
-static void test_runs_4level(struct kmod_client *c)
+/* 4-level with SMAP: an implicit read ignores EFLAGS.AC (SDM 4.6.1); PML4E 510 put back. */
+static void test_runs_implicit(struct kmod_client *c)
 {
 	expect(c, "explicit read of a user page with AC", 3,
 	       acc(MMULAB_ACCESS_READ, 0x400000, 8, 0, MMULAB_ACCESS_EFLAGS_AC, 0),
 	       MMULAB_OUTCOME_OK, VAL);
+	expect(c, "implicit read of a user page with AC", 3,
+	       acc(MMULAB_ACCESS_READ, 0x400000, 8, 0,
+		   MMULAB_ACCESS_EFLAGS_AC | MMULAB_ACCESS_IMPLICIT, 0), MMULAB_OUTCOME_PF, PF_P);
+	expect(c, "implicit read at CPL 3 of a supervisor page", 3,
+	       acc(MMULAB_ACCESS_READ, 0x401008, 4, 3, MMULAB_ACCESS_IMPLICIT, 0),
+	       MMULAB_OUTCOME_OK, 0);
+	expect(c, "implicit read where no page is", 3,
+	       acc(MMULAB_ACCESS_READ, 0x402000, 8, 0, MMULAB_ACCESS_IMPLICIT, 0),
+	       MMULAB_OUTCOME_PF, 0);
 	EQ("4-level PML4E 510 is the vCPU's again", rd(c, 0x10000 + 510 * 8, 8), OWN_PML4E510);
 }
 
@@ -243,7 +261,7 @@ static void test_runs(void)
 	EQ("the first run", ret, 0);
 	test_runs_32bit(&c);
 	test_runs_pae(&c);
-	test_runs_4level(&c);
+	test_runs_implicit(&c);
 	kmod_client_close(&c);
 }
 
