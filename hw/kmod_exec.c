@@ -8,7 +8,8 @@
  * of the module: the same memslots, every guest page vm_setup touched
  * (write-gpa), the vCPUs with their registers.  Accesses then go to
  * MMULAB_RUN, which performs them in the module's guest on SVM, with the
- * run's backend building the nested tables; write-gpa and check-gpa go to
+ * run's backend building the nested tables (implicit supervisor-mode reads
+ * too, as the CPU's read of an IDT gate); write-gpa and check-gpa go to
  * the module's guest memory.  Every other step is refused with an error at
  * its line: the module cannot do it yet.  The user-space VM is only the
  * builder; after open, the module's memory is the guest's.
@@ -20,8 +21,10 @@
 
 #include "core/errors.h"
 #include "core/platform.h"
+#include "core/vm/reserved.h"
 #include "core/vm/setup.h"
 #include "core/vm/vm.h"
+#include "core/x86/bits.h"
 #include "hw/exec.h"
 #include "hw/kmod_client.h"
 #include "hw/vm_steps.h"
@@ -165,8 +168,8 @@ static int kmod_create(struct kmod_exec *k, const struct exec_config *cfg, struc
 						 m->backing ? m->backing : MMULAB_LEVEL_4K);
 		if (ret == -EINVAL)
 			return kmod_error(err, m->line, ret,
-					  "memslot %u in the module (the module reserves id 31 and gpa [0xffff00000, 0x1000000000))",
-					  m->id);
+					  "memslot %u in the module (the module reserves id %u for its guest)",
+					  m->id, MMULAB_RSV_SLOT);
 		if (ret == -ERANGE)
 			return kmod_error(err, m->line, ret,
 					  "memslot %u in the module (NPT on a 4-level host maps 48 bits of guest-physical space)",
@@ -249,9 +252,6 @@ static int kmod_access(struct kmod_exec *k, const struct scn_step *st, struct st
 	if (!v)
 		return kmod_error(err, st->line, 0, "access on vcpu %u, which does not exist",
 				  st->vcpu);
-	if (st->u.access.implicit == 1)
-		return kmod_error(err, st->line, 0,
-				  "the kmod executor cannot make implicit supervisor accesses yet");
 	cpl = st->u.access.cpl < 0 ? v->cpl : st->u.access.cpl;
 	ac = st->u.access.eflags_ac < 0 ? v->eflags_ac : st->u.access.eflags_ac;
 	a.gva = st->u.access.gva;
@@ -260,16 +260,16 @@ static int kmod_access(struct kmod_exec *k, const struct scn_step *st, struct st
 		 st->u.access.kind == ACCESS_FETCH ? MMULAB_ACCESS_FETCH : MMULAB_ACCESS_READ;
 	a.size = st->u.access.size;
 	a.cpl = (uint8_t)cpl;
-	a.flags = ac ? MMULAB_ACCESS_EFLAGS_AC : 0;
+	a.flags = (ac ? MMULAB_ACCESS_EFLAGS_AC : 0) |
+		  (st->u.access.implicit == 1 ? MMULAB_ACCESS_IMPLICIT : 0);
 	ret = kmod_client_run(&k->c, st->vcpu, &a, 1, &done);
 	if (ret == -EOPNOTSUPP)
 		return kmod_error(err, st->line, 0,
-				  "the kmod executor cannot run this access on SVM yet (it runs reads, writes and fetches at CPL 0 and 3, with paging off, 4-level or 5-level paging, on an NPT VM; see hw/kmod/svm/README.md)");
-	if (ret == -EINVAL && st->u.access.gva >= 0xffffff0000000000ULL &&
-	    st->u.access.gva < 0xffffff8000000000ULL)
+				  "this CPU cannot run this access (it needs SVM with NPT for an NPT VM, VMX with EPT for an EPT VM, LA57 for 5-level paging, PKU for CR4.PKE; see hw/kmod/README.md)");
+	if (ret == -EINVAL && vm_rsv_va_meets(v->walk.mode, st->u.access.gva, st->u.access.size))
 		return kmod_error(err, st->line, 0,
-				  "va 0x%llx is in the range the module reserves for its guest (PML4 slot 510)",
-				  (unsigned long long)st->u.access.gva);
+				  "va 0x%llx is in the range the module reserves for its guest in %s paging (core/vm/reserved.h)",
+				  (unsigned long long)st->u.access.gva, paging_mode_name(v->walk.mode));
 	if (ret == -EFAULT)
 		return kmod_error(err, st->line, 0,
 				  "MMULAB_RUN: the access reached MMIO (no memslot) or a fault the MMU could not fix; the module does not emulate devices yet (dmesg says which)");
@@ -376,6 +376,26 @@ static int kmod_slot_step(struct kmod_exec *k, const struct scn_step *st, struct
 }
 
 /*
+ * A load of CR0, CR3, CR4 or EFER that leaves the vCPU in PAE paging
+ * reads the four PDPTEs at CR3 (SDM 4.4.1) from guest memory, which is
+ * the module's since open: the builder gets the module's 32 bytes there
+ * first, so that both judge the same entries.  Nothing to copy is no
+ * error here: the module's load, or the builder's, then says what is
+ * wrong.
+ */
+static void kmod_sync_pdpt(struct kmod_exec *k, const struct vcpu *v, const struct scn_step *st)
+{
+	uint64_t cr3 = st->u.set.reg == REG_CR3 ? st->u.set.value : v->regs.cr3;
+	uint8_t pdpt[PAE_NR_PDPTRS * sizeof(uint64_t)];
+
+	if (st->u.set.reg != REG_CR0 && st->u.set.reg != REG_CR3 && st->u.set.reg != REG_CR4 &&
+	    st->u.set.reg != REG_EFER)
+		return;
+	if (!kmod_client_read_gpa(&k->c, cr3 & CR3_PAE_PDPT_MASK, pdpt, sizeof(pdpt)))
+		vm_write_gpa(k->vm, cr3 & CR3_PAE_PDPT_MASK, pdpt, sizeof(pdpt));
+}
+
+/*
  * A register load: in the module (whose vCPU the run uses) and in the
  * builder (whose CPL and EFLAGS.AC the accesses take when they name none).
  */
@@ -394,6 +414,7 @@ static int kmod_set_reg(struct kmod_exec *k, const struct scn_step *st, struct s
 	if (ret)
 		return kmod_error(err, st->line, ret, "register load on vcpu %u in the module",
 				  st->vcpu);
+	kmod_sync_pdpt(k, v, st);
 	ret = vcpu_set_reg(v, st->u.set.reg, st->u.set.value, &gp_builder);
 	if (ret || gp != gp_builder)
 		return kmod_error(err, st->line, 0,

@@ -8,6 +8,7 @@
  * Errors are reported at the later of two conflicting elements, naming
  * the line of the earlier one, so the report reads in file order.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,6 +152,7 @@ static void check_memslot(struct scn_loader *ld, unsigned i)
 	const struct scenario *s = ld->s;
 	const struct scn_memslot *m = &s->memslots[i];
 	uint64_t limit = scn_phys_limit(s);
+	char what[24];
 	unsigned j;
 
 	if (m->base_gpa & (PAGE_SIZE_4K - 1)) {
@@ -170,7 +172,9 @@ static void check_memslot(struct scn_loader *ld, unsigned i)
 			  s->feat.maxphyaddr, (unsigned long long)limit);
 		return;
 	}
-	if (!scn_check_backing(ld, m->line, m))
+	snprintf(what, sizeof(what), "memslot %u", m->id);
+	if (!scn_check_backing(ld, m->line, m) ||
+	    !scn_check_rsv_gpa(ld, m->line, what, m->base_gpa, m->size))
 		return;
 	for (j = 0; j < s->nr_mmio; j++) {
 		const struct scn_mmio *o = &s->mmio[j];
@@ -246,6 +250,8 @@ static void check_mmio(struct scn_loader *ld, unsigned i)
 			  (unsigned long long)m->size, s->feat.maxphyaddr, (unsigned long long)limit);
 		return;
 	}
+	if (!scn_check_rsv_gpa(ld, m->line, "mmio", m->base, m->size))
+		return;
 	for (j = 0; j < i; j++) {
 		const struct scn_mmio *o = &s->mmio[j];
 

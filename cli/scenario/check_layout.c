@@ -11,6 +11,7 @@
  * with an error changes nothing, so one mistake is reported once.  A
  * get-dirty-log step gets its slot's base at that point (slot_base).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "cli/scenario/loader.h"
@@ -60,6 +61,7 @@ static bool check_place(struct scn_loader *ld, const struct scn_layout *l, long 
 	const struct scenario *s = ld->s;
 	uint64_t limit = scn_phys_limit(s);
 	const struct scn_mmio *io;
+	char what[24];
 	unsigned i;
 
 	if (m->base_gpa & (PAGE_SIZE_4K - 1)) {
@@ -79,7 +81,9 @@ static bool check_place(struct scn_loader *ld, const struct scn_layout *l, long 
 			  s->feat.maxphyaddr, (unsigned long long)limit);
 		return false;
 	}
-	if (!scn_check_backing(ld, line, m))
+	snprintf(what, sizeof(what), "memslot %u", m->id);
+	if (!scn_check_backing(ld, line, m) ||
+	    !scn_check_rsv_gpa(ld, line, what, m->base_gpa, m->size))
 		return false;
 	for (i = 0; i < l->nr; i++) {
 		const struct scn_memslot *o = &l->slots[i];

@@ -7,7 +7,9 @@
  *   - no two maps cover the same va (ptbuild: MMU_ECONFLICT);
  *   - maps that share a non-leaf entry ask for the same table-flags
  *     (ptbuild: an existing table granting other rights is a conflict);
- *   - the pool holds every table the maps need (ptbuild: MMU_ENOMEM).
+ *   - the pool holds every table the maps need (ptbuild: MMU_ENOMEM);
+ *   - no map meets the linear range its layout's paging mode reserves for
+ *     the kmod executor's guest (check_rsv.c).
  * Maps are sorted by va once; each rule is then one pass, because maps
  * sharing a table entry, or overlapping, are neighbours in va order.
  */
@@ -31,6 +33,18 @@ static int cmp_va(const void *a, const void *b)
 static uint64_t map_size(const struct scn_page_tables *pt, const struct scn_mapping *m)
 {
 	return pt->fmt->level[m->level].page_size;
+}
+
+/* The paging mode whose vCPUs walk a layout (a 32-bit-pse vCPU is in 32-bit paging). */
+static enum paging_mode layout_mode(const struct pt_format *fmt)
+{
+	if (fmt == &pt_format_pae)
+		return PAGING_PAE;
+	if (fmt == &pt_format_4level)
+		return PAGING_4LEVEL;
+	if (fmt == &pt_format_5level)
+		return PAGING_5LEVEL;
+	return PAGING_32;
 }
 
 static const char *size_name(uint64_t size)
@@ -173,9 +187,13 @@ void scn_check_maps(struct scn_loader *ld, const struct scn_page_tables *pt)
 	bool ok = true;
 	unsigned i;
 
-	for (i = 0; i < pt->nr_maps; i++)
-		ok &= scn_check_map_target(ld, pt->maps[i].line, pt->maps[i].gpa,
-					   map_size(pt, &pt->maps[i]));
+	for (i = 0; i < pt->nr_maps; i++) {
+		const struct scn_mapping *m = &pt->maps[i];
+
+		ok &= scn_check_map_target(ld, m->line, m->gpa, map_size(pt, m)) &&
+		      scn_check_rsv_va(ld, m->line, "map va", layout_mode(pt->fmt), m->va,
+				       map_size(pt, m));
+	}
 	if (!ok || !pt->nr_maps)
 		return;
 	sorted = malloc(pt->nr_maps * sizeof(*sorted));

@@ -12,7 +12,9 @@
  *     addresses: a va >= 4 GiB is an error;
  *   - in 4- and 5-level paging a non-canonical va raises #GP (SDM 3.3.7.1),
  *     so it is allowed only with expect="gp", and expect="gp" only there;
- *   - with paging off the va is the gpa, which must be guest memory.
+ *   - with paging off the va is the gpa, which must be guest memory;
+ *   - no access meets the linear range its mode reserves for the kmod
+ *     executor's guest (check_rsv.c).
  * It also checks a #PF error code against the access (SDM 4.7): W exactly
  * for writes, U exactly for user-mode accesses, F only for fetches, and
  * RSVD or PK only with P.
@@ -149,7 +151,8 @@ static void check_access(struct scn_loader *ld, struct vcpu_track *v, const stru
 	uint8_t cpl = st->u.access.cpl >= 0 ? (uint8_t)st->u.access.cpl : v->cpl;
 	uint64_t gpa = st->u.access.gva, size = st->u.access.size;
 
-	if (!check_va(ld, st, "va", mode, st->u.access.gva, st->expect.kind == EXPECT_GP))
+	if (!check_va(ld, st, "va", mode, st->u.access.gva, st->expect.kind == EXPECT_GP) ||
+	    !scn_check_rsv_va(ld, st->line, "va", mode, st->u.access.gva, size))
 		return;
 	/* With paging off the va is the gpa: memory at this step, or the device. */
 	if (mode == PAGING_OFF && !scn_mmio_at(ld->s, gpa, size) &&

@@ -11,6 +11,7 @@
  *   check_steps.c  steps against vCPUs, memslots and the vCPU's paging mode
  *   check_layout.c memslot, dirty-log and host steps against the memslot
  *                  layout as the steps before them leave it
+ *   check_rsv.c    the ranges reserved for the kmod executor's guest
  */
 #ifndef MMULAB_CLI_SCENARIO_LOADER_H
 #define MMULAB_CLI_SCENARIO_LOADER_H
@@ -22,6 +23,7 @@
 
 #include "cli/scenario/load.h"
 #include "cli/scenario/parse_num.h"
+#include "core/x86/walk.h"
 
 /* One load in progress. */
 struct scn_loader {
@@ -130,6 +132,19 @@ void scn_check_vm(struct scn_loader *ld);
 /* The maps of one set of page tables: memory, overlaps, shared tables, pool size. */
 void scn_check_maps(struct scn_loader *ld, const struct scn_page_tables *pt);
 void scn_check_steps(struct scn_loader *ld);
+
+/* ---- check_rsv.c ------------------------------------------------------------------ */
+
+/*
+ * Does [va, va + len) stay out of the linear range `mode` reserves, and
+ * [gpa, gpa + len) out of the reserved guest-physical range
+ * (core/vm/reserved.h)?  Each reports at `line`, naming `what` ("va",
+ * "map va", "memslot 3", "mmio"), and returns false if not.
+ */
+bool scn_check_rsv_va(struct scn_loader *ld, long line, const char *what,
+		      enum paging_mode mode, uint64_t va, uint64_t len);
+bool scn_check_rsv_gpa(struct scn_loader *ld, long line, const char *what, uint64_t gpa,
+		       uint64_t len);
 
 /* ---- check_layout.c ------------------------------------------------------------------ */
 

@@ -10,28 +10,25 @@
  * handler (mmulab_guest_pf, IDT vector 14), which records CR2 and the
  * error code in the command and resumes with the next command.  GUEST_OP_AC
  * in CMD_OP sets EFLAGS.AC around the one access (SMAP).  Then the
- * hypercall; when the host resumes it (after the hypercall) the next
- * batch starts from the top.
+ * hypercall (guest_hcall.h: the sites are listed in
+ * mmulab_guest_hcall_sites); when the host resumes it (after the
+ * hypercall) the next batch starts from the top.
  *
- * HYPERCALL assembles VMMCALL and records where, in the table
- * mmulab_guest_hcall_sites: guest_place writes the vendor's own
- * instruction there (VMCALL on VMX, where VMMCALL is #UD), as KVM patches
- * its guests' hypercalls.
+ * mmulab_guest_implicit, on this supervisor page, and
+ * mmulab_guest_user_implicit, on the user page, are an INT whose gate the
+ * host places at the address of an implicit read (guest.h).
+ *
+ * guest_code32.S is the same interpreter in 32-bit protected mode.
  */
+#define HCALL_SECTION .rodata.mmulab_hcall
 #include "hw/kmod/guest.h"
+#include "hw/kmod/guest_hcall.h"
 
-	/* The table's start: the macro below appends one entry per site. */
-	.section .rodata.mmulab_hcall, "a"
+	/* The table's start: HYPERCALL appends one entry per site. */
+	.section HCALL_SECTION, "a"
 	.balign 8
 	.globl mmulab_guest_hcall_sites
 mmulab_guest_hcall_sites:
-
-	.macro HYPERCALL
-661:	vmmcall
-	.pushsection .rodata.mmulab_hcall, "a"
-	.quad	661b
-	.popsection
-	.endm
 
 	.section .rodata, "a"
 	.balign 16
@@ -53,7 +50,7 @@ mmulab_guest_code:
 	btrl	$GUEST_OP_AC_BIT, %eax
 	jnc	4f
 	pushfq
-	orl	$0x40000, (%rsp)
+	orl	$GUEST_EFLAGS_AC, (%rsp)
 	popfq
 4:	cmpl	$GUEST_OP_READ, %eax
 	je	.Lread
@@ -108,7 +105,7 @@ mmulab_guest_code:
 
 .Lstatus:
 	pushfq
-	andl	$~0x40000, (%rsp)
+	andl	$~GUEST_EFLAGS_AC, (%rsp)
 	popfq
 	movl	%r10d, CMD_STATUS(%rsi)
 	addq	$CMD_SIZEOF, %rsi
@@ -135,6 +132,12 @@ mmulab_guest_pf:
 	leaq	.Lpf_resume(%rip), %rax
 	movq	%rax, (%rsp)		/* return to .Lpf_resume, not to the access */
 	iretq
+
+	/* An implicit supervisor-mode read at CPL 0: the gate read is the access. */
+	.globl mmulab_guest_implicit
+mmulab_guest_implicit:
+	int	$GUEST_IMPLICIT_VECTOR
+	ud2
 	.globl mmulab_guest_code_end
 mmulab_guest_code_end:
 
@@ -184,9 +187,15 @@ mmulab_guest_user:
 	movq	%rax, (%r9)
 8:	HYPERCALL
 9:	ud2
+
+	/* An implicit supervisor-mode read at CPL 3 (still supervisor-mode, SDM 4.6). */
+	.globl mmulab_guest_user_implicit
+mmulab_guest_user_implicit:
+	int	$GUEST_IMPLICIT_VECTOR
+	ud2
 	.globl mmulab_guest_user_end
 mmulab_guest_user_end:
 
-	.section .rodata.mmulab_hcall, "a"
+	.section HCALL_SECTION, "a"
 	.globl mmulab_guest_hcall_sites_end
 mmulab_guest_hcall_sites_end:

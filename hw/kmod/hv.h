@@ -48,7 +48,8 @@ struct hv_state {
 	/*
 	 * PAE paging: the PDPTEs a MOV to CR3 would have loaded.  VMX with
 	 * EPT takes them from the VMCS at entry (SDM 28.3.2.4); SVM reads
-	 * them from guest memory on each walk and ignores these.
+	 * them from guest memory on each walk and ignores these, so
+	 * MMULAB_RUN points cr3 at a copy of them (vmctl_rsv.c).
 	 */
 	u64 pdpte[4];
 	bool intercept_pf;	/* #PF exits to the host instead of the guest's IDT */

@@ -82,7 +82,7 @@ int hv_vcpu_run(struct hv_vcpu *v, struct hv_run *r)
 	bool flush;
 	int ret;
 
-	r->pf = r->gp = r->fetched = false;
+	r->pf = r->gp = r->reached = false;
 	r->stats->runs++;
 	for (n = 0; n < r->max_exits; n++) {
 		ret = mmu_load(mv);
@@ -109,12 +109,13 @@ int hv_vcpu_run(struct hv_vcpu *v, struct hv_run *r)
 			else
 				r->stats->tdp++;
 			/*
-			 * A fetch run: nothing ran yet, so the first TDP fault that is
-			 * not on the guest's own tables is the fetch itself.
+			 * Nothing but the interpreter's own pages was touched yet, so
+			 * the first TDP fault on a final gpa elsewhere is the access.
 			 */
-			if (r->fetch && !e.guest_table) {
-				r->fetched = true;
-				r->fetch_gpa = e.gpa;
+			if (r->stop_at_access && !e.guest_table &&
+			    (e.gpa < r->own_gpa || e.gpa - r->own_gpa >= r->own_size)) {
+				r->reached = true;
+				r->access_gpa = e.gpa;
 				return 0;
 			}
 			ret = hv_handle_tdp(v, &e);

@@ -27,20 +27,28 @@ struct hv_run {
 	struct hv_run_stats *stats;	/* added to */
 	bool pf_ok;			/* an intercepted #PF is the result (state.intercept_pf) */
 	bool gp_ok;			/* an intercepted #GP is the result (a non-canonical access) */
-	bool fetch;			/* entered at a fetch's address: stop at its TDP fault */
+	/*
+	 * The CPU makes the run's one access itself (a fetch, the gate read
+	 * of an implicit access), and nothing may run after it: stop at its
+	 * TDP fault, the first on a final gpa (not on the guest's own tables)
+	 * outside [own_gpa, own_gpa + own_size), the interpreter's pages,
+	 * which the CPU may need first (the INT's fetch).
+	 */
+	bool stop_at_access;
+	u64 own_gpa, own_size;
 	/* out */
 	bool pf;			/* pf_ok: the guest took #PF */
 	u32 pf_code;			/* its error code */
 	u64 pf_cr2;			/* its address */
 	bool gp;			/* gp_ok: the guest took #GP */
-	bool fetched;			/* fetch: the guest's walk passed, the fetch reached fetch_gpa */
-	u64 fetch_gpa;
+	bool reached;			/* stop_at_access: the guest's walk passed, the access */
+	u64 access_gpa;			/* reached this gpa */
 };
 
 /*
  * Run v until the guest's hypercall (0), handling TDP faults through the
  * MMU on the way.  Also 0 when r asked for it and the guest took #PF or
- * #GP, or a fetch reached its gpa.  -E2BIG after r->max_exits exits;
+ * #GP, or its one access reached its gpa.  -E2BIG after r->max_exits exits;
  * -EIO on a failed entry, a triple fault or an unexpected exit (dumped:
  * load the state again before another run); -EFAULT on a fault the MMU
  * cannot fix; -ENOSYS on an access to MMIO (not emulated yet).

@@ -111,8 +111,8 @@ static int st_batch(struct st_ctx *c, const struct st_check *chk, unsigned int n
 	if (ret)
 		return st_fail(c, "batch %d: mailbox: %s", nr, mmu_strerror(ret));
 	/* Each batch from the interpreter's start, as MMULAB_RUN's chunks. */
-	hv_vcpu_load(&c->hv, &c->state, c->g.rip, c->g.rsp);
-	c->hv.regs.rdi = c->g.mbox;
+	hv_vcpu_load(&c->hv, &c->state, c->g.e64.rip, c->g.e64.rsp);
+	c->hv.regs.rdi = c->g.e64.mbox;
 	ret = hv_vcpu_run(&c->hv, &run);
 	if (ret)
 		return st_fail(c, "batch %d: run: %d (see above)", nr, ret);

@@ -17,6 +17,7 @@
 #include "core/errors.h"
 #include "core/mmu/mmu.h"
 #include "core/platform.h"
+#include "core/vm/reserved.h"
 #include "core/vm/vm.h"
 #include "core/x86/bits.h"
 #include "hw/kmod/kmod_backends.h"
@@ -230,11 +231,6 @@ void vmctl_vm_destroy(struct vmctl_vm *v)
 	plat_free(v);
 }
 
-bool vmctl_rsv_gpa(uint64_t gpa, uint64_t size)
-{
-	return gpa < GUEST_RSV_GPA + GUEST_RSV_GPA_SIZE && gpa + size > GUEST_RSV_GPA;
-}
-
 int vmctl_mem_check(const struct vmctl_vm *v)
 {
 	const struct memslot *s;
@@ -283,8 +279,8 @@ int vmctl_memslot_create(struct vmctl_vm *v, const struct mmulab_memslot *req)
 	ret = vmctl_slot_range(v, req->base_gpa, req->size, req->backing);
 	if (ret)
 		return ret;
-	/* The interpreter's slot id and range (guest.h). */
-	if (req->id == GUEST_RSV_SLOT || vmctl_rsv_gpa(req->base_gpa, req->size))
+	/* The interpreter's slot id and range (core/vm/reserved.h). */
+	if (req->id == MMULAB_RSV_SLOT || vm_rsv_gpa_meets(req->base_gpa, req->size))
 		return -EINVAL;
 	if (vm_memslot_by_id(v->vm, req->id))
 		return -EEXIST;
@@ -308,7 +304,7 @@ int vmctl_memslot_delete(struct vmctl_vm *v, const struct mmulab_memslot_id *req
 	struct memslot *slot;
 	int ret = vmctl_slot_lookup(v, req->id, req->pad, &slot);
 
-	if (!ret && req->id == GUEST_RSV_SLOT)
+	if (!ret && req->id == MMULAB_RSV_SLOT)
 		return -EINVAL;
 	return ret ? ret : vmctl_errno(vm_memslot_delete(v->vm, req->id));
 }
@@ -320,7 +316,8 @@ int vmctl_memslot_move(struct vmctl_vm *v, const struct mmulab_memslot_move *req
 
 	if (ret)
 		return ret;
-	if (req->id == GUEST_RSV_SLOT || vmctl_rsv_gpa(req->base_gpa, slot->npages << PAGE_SHIFT))
+	if (req->id == MMULAB_RSV_SLOT ||
+	    vm_rsv_gpa_meets(req->base_gpa, slot->npages << PAGE_SHIFT))
 		return -EINVAL;
 	ret = vmctl_slot_range(v, req->base_gpa, slot->npages << PAGE_SHIFT, slot->backing);
 	return ret ? ret : vmctl_errno(vm_memslot_move(v->vm, req->id, req->base_gpa));
@@ -333,7 +330,7 @@ int vmctl_memslot_flags(struct vmctl_vm *v, const struct mmulab_memslot_flags *r
 
 	if (ret)
 		return ret;
-	if (req->id == GUEST_RSV_SLOT)
+	if (req->id == MMULAB_RSV_SLOT)
 		return -EINVAL;
 	/* As KVM: an existing slot may only start or stop dirty logging. */
 	if ((req->flags ^ slot->flags) & ~MMULAB_SLOT_DIRTY_LOG)
@@ -357,7 +354,7 @@ int vmctl_write_gpa(struct vmctl_vm *v, const struct mmulab_gpa_io *req, const v
 	int ret = vmctl_gpa_io_check(v, req);
 
 	/* The interpreter's own memory is the module's alone. */
-	if (!ret && vmctl_rsv_gpa(req->gpa, req->len))
+	if (!ret && vm_rsv_gpa_meets(req->gpa, req->len))
 		ret = -EINVAL;
 	return ret ? ret : vmctl_errno(vm_write_gpa(v->vm, req->gpa, buf, req->len));
 }
@@ -426,7 +423,7 @@ int vmctl_host(struct vmctl_vm *v, struct mmulab_host *req)
 	if (req->gpa + req->size > (1ULL << v->vm->feat.maxphyaddr))
 		return -ERANGE;
 	/* The interpreter's pages are not the host's to change. */
-	if (vmctl_rsv_gpa(req->gpa, req->size))
+	if (vm_rsv_gpa_meets(req->gpa, req->size))
 		return -EINVAL;
 	req->young = 0;
 	if (req->op == MMULAB_HOST_AGE || req->op == MMULAB_HOST_AGE_TEST) {

@@ -16,6 +16,8 @@
 
 #include "core/mmu/stats.h"
 #include "core/platform.h"
+#include "core/vm/reserved.h"
+#include "core/x86/bits.h"
 #include "hw/kmod/hv.h"
 #include "hw/kmod/uapi/mmulab.h"
 #include "hw/kmod/vmctl.h"
@@ -107,7 +109,13 @@ static void test_memslots(struct selftest *t)
 	CHECK_EQ(t, "memslot not 2M-aligned", vmctl_memslot_create(t->vm, &bad), -EINVAL);
 	bad.base_gpa = 1ULL << 46;
 	CHECK_EQ(t, "memslot beyond MAXPHYADDR", vmctl_memslot_create(t->vm, &bad), -ERANGE);
+	/* 2M-aligned, 4M long: only the reserved range is wrong with it. */
+	bad.base_gpa = (1ULL << 32) - 4 * MIB;
+	CHECK_EQ(t, "memslot over the reserved gpa range", vmctl_memslot_create(t->vm, &bad),
+		 -EINVAL);
 	bad.base_gpa = 64 * MIB;
+	bad.id = MMULAB_RSV_SLOT;
+	CHECK_EQ(t, "memslot with the module's id", vmctl_memslot_create(t->vm, &bad), -EINVAL);
 	bad.id = MMULAB_MAX_MEMSLOTS;
 	CHECK_EQ(t, "memslot id out of range", vmctl_memslot_create(t->vm, &bad), -EINVAL);
 	bad.id = 1;
@@ -232,6 +240,59 @@ static void test_stats_trace_run(struct selftest *t)
 	CHECK_EQ(t, "run: len does not match count", vmctl_run_check(t->vm, &run), -EINVAL);
 }
 
+/* A vCPU of this mode (CR0.PE|PG and the rest), its tables at cr3: zeroed memory of slot 0. */
+static int selftest_vcpu(struct selftest *t, __u32 id, __u64 cr4, __u64 efer, __u64 cr3)
+{
+	struct mmulab_vcpu_create vc = {
+		.id = id, .cr0 = CR0_PE | CR0_PG, .cr3 = cr3, .cr4 = cr4, .efer = efer,
+	};
+
+	return vmctl_vcpu_create(t->vm, &vc);
+}
+
+/* One access on vCPU `vcpu`, as MMULAB_RUN gets it. */
+static int run_one(struct selftest *t, __u32 vcpu, __u64 gva, __u8 size, __u8 flags)
+{
+	struct mmulab_access acc = { .gva = gva, .kind = MMULAB_ACCESS_READ, .size = size,
+				     .flags = flags };
+	struct mmulab_run run = { .vcpu = vcpu, .count = 1, .len = sizeof(acc) };
+
+	return vmctl_run(t->vm, &run, &acc);
+}
+
+/*
+ * What MMULAB_RUN refuses on every CPU, before it looks for SVM or VMX:
+ * an access in the linear range its vCPU's paging mode reserves for the
+ * module's guest (core/vm/reserved.h), beyond 32-bit linear addresses, or
+ * with an unknown flag.  The address next to each range is not refused
+ * for that (it may still be -EOPNOTSUPP here, or run).
+ */
+static void test_run_checks(struct selftest *t)
+{
+	/* vCPU 0 has paging off; 1: 32-bit, 2: PAE, 3: 4-level, 4: 5-level paging. */
+	CHECK_EQ(t, "vcpu in 32-bit paging", selftest_vcpu(t, 1, 0, 0, 0x10000), 0);
+	CHECK_EQ(t, "vcpu in PAE paging", selftest_vcpu(t, 2, CR4_PAE, 0, 0x20000), 0);
+	CHECK_EQ(t, "vcpu in 4-level paging",
+		 selftest_vcpu(t, 3, CR4_PAE, EFER_LME | EFER_LMA, 0x30000), 0);
+	CHECK_EQ(t, "vcpu in 5-level paging",
+		 selftest_vcpu(t, 4, CR4_PAE | CR4_LA57, EFER_LME | EFER_LMA, 0x40000), 0);
+	CHECK_EQ(t, "run: paging off, the reserved gpa range",
+		 run_one(t, 0, VM_RSV_GPA + 0x1000, 8, 0), -EINVAL);
+	CHECK_EQ(t, "run: 32-bit, PDE 1023", run_one(t, 1, VM_RSV_VA_32BIT, 4, 0), -EINVAL);
+	CHECK_EQ(t, "run: 32-bit, below PDE 1023 is the guest's",
+		 run_one(t, 1, VM_RSV_VA_32BIT - 8, 8, 0) != -EINVAL, 1);
+	CHECK_EQ(t, "run: 32-bit, beyond 4 GiB", run_one(t, 1, 0x100000000ULL, 4, 0), -EINVAL);
+	CHECK_EQ(t, "run: PAE, PDE 511 of PDPTE 3", run_one(t, 2, 0xfffff000ULL, 8, 0), -EINVAL);
+	CHECK_EQ(t, "run: PAE, below it is the guest's",
+		 run_one(t, 2, VM_RSV_VA_PAE - 8, 8, 0) != -EINVAL, 1);
+	CHECK_EQ(t, "run: 4-level, PML4E 510", run_one(t, 3, VM_RSV_VA_4LEVEL, 8, 0), -EINVAL);
+	CHECK_EQ(t, "run: 4-level, the 32-bit range is the guest's",
+		 run_one(t, 3, VM_RSV_VA_32BIT, 8, 0) != -EINVAL, 1);
+	CHECK_EQ(t, "run: 5-level, PML5E 511", run_one(t, 4, 0xffff800000000000ULL, 8, 0), -EINVAL);
+	CHECK_EQ(t, "run: an unknown access flag",
+		 run_one(t, 3, 0x1000, 8, MMULAB_ACCESS_FLAGS + 1), -EINVAL);
+}
+
 /*
  * Logging starts on slot 0; a write to page 3 is the first and only one
  * logged (the write to 0x200000 came before logging).
@@ -298,6 +359,7 @@ int vmctl_selftest(void)
 		test_vcpus(&t);
 		test_faults(&t);
 		test_stats_trace_run(&t);
+		test_run_checks(&t);
 		test_dirty_log(&t);
 		test_memslot_changes(&t);
 		CHECK_EQ(&t, "the MMU asked for TLB flushes", vmctl_tlb_flush_reqs(t.vm) > 0, 1);

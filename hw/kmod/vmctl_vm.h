@@ -33,7 +33,7 @@ struct vmctl_vm {
 	 * the reserved region).  Changed only by ioctls, which the file's
 	 * mutex serializes.
 	 */
-	bool guest_placed;                     /* slot GUEST_RSV_SLOT exists, guest written */
+	bool guest_placed;                     /* slot MMULAB_RSV_SLOT exists, guest written */
 	struct guest_region guest;
 	struct vmctl_cmd_buf *cmds;            /* one mailbox of commands */
 	struct hv_vcpu *hv[MMULAB_MAX_VCPUS];  /* by vCPU id, NULL until it first runs */
@@ -42,8 +42,6 @@ struct vmctl_vm {
 
 /* MMU_E* to errno.  Unknown codes are the module's bug, said as -EIO. */
 int vmctl_errno(int err);
-/* [gpa, gpa + size) meets the reserved guest-physical range (guest.h). */
-bool vmctl_rsv_gpa(uint64_t gpa, uint64_t size);
 /*
  * Host frames the VM holds, deleted slots included (core keeps their
  * frames until the VM goes), against MMULAB_GUEST_MEM_MAX: 0 or -ENOMEM.

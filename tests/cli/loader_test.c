@@ -582,6 +582,70 @@ START_TEST(test_steps_follow_set)
 }
 END_TEST
 
+/*
+ * The ranges reserved for the kmod executor's guest (core/vm/reserved.h):
+ * each paging mode's linear range for maps and accesses, followed through
+ * <set>; the guest-physical range for memslots, memslot steps and MMIO.
+ */
+START_TEST(test_reserved_ranges)
+{
+	struct scenario_diag d;
+	struct captured c;
+	struct scenario *s;
+
+	assert_rejected("<scenario name='x'>\n" VM
+			"<page-tables name='t' paging='pae' root='0x1000' pool='0x2000-0x8000'>\n"
+			"<map va='0xffe0_0000' gpa='0x200000' size='2M' flags='w'/></page-tables>\n"
+			"</scenario>",
+			"t.xml:4: error: map va 0xffe00000 is in [0xffe00000, 0x100000000), which pae "
+			"paging reserves for the kmod executor's guest (expected an address outside it; "
+			"see \"Reserved ranges\" in docs/scenario-format.md)");
+	assert_rejected("<scenario name='x'>\n" VM
+			"<page-tables name='t' paging='5-level' root='0x1000' pool='0x2000-0x8000'>\n"
+			"<map va='0xffff_8000_0000_0000' gpa='0x200000' flags='w'/></page-tables>\n"
+			"</scenario>",
+			"t.xml:4: error: map va 0xffff800000000000 is in [0xffff000000000000, 2^64), "
+			"which 5-level paging reserves for the kmod executor's guest (expected an address "
+			"outside it; see \"Reserved ranges\" in docs/scenario-format.md)");
+	assert_rejected("<scenario name='x'>\n" VM PT CPU "<steps>\n"
+			"<read va='0xffff_ff7f_ffff_fff8' expect='pf' error-code='0'/></steps></scenario>",
+			"t.xml:6: error: va 0xffffff7ffffffff8 is in [0xffffff0000000000, "
+			"0xffffff8000000000), which 4-level paging reserves for the kmod executor's guest "
+			"(expected an address outside it; see \"Reserved ranges\" in "
+			"docs/scenario-format.md)");
+	/* The same va is the guest's in 4-level paging, and reserved once PAE is on. */
+	s = load("<scenario name='x'>\n" VM PT CPU "<steps>\n"
+		 "<read va='0xffc0_0000' expect='pf' error-code='0'/></steps></scenario>", &c, &d);
+	ck_assert_msg(s != NULL, "%s", c.nr ? c.lines[0] : "?");
+	captured_free(&c);
+	scenario_free(s);
+	assert_rejected("<scenario name='x'>\n" VM PT CPU "<steps>\n"
+			"<set reg='cr0' value='0x1'/>\n<set reg='efer' value='0'/>\n"
+			"<set reg='cr0' value='0x80000001'/>\n"
+			"<read va='0xffe0_0000' expect='pf' error-code='0'/></steps></scenario>",
+			"t.xml:9: error: va 0xffe00000 is in [0xffe00000, 0x100000000), which pae paging "
+			"reserves for the kmod executor's guest (expected an address outside it; see "
+			"\"Reserved ranges\" in docs/scenario-format.md)");
+	assert_rejected("<scenario name='x'>\n<vm><memslot id='0' base='0' size='4M'/>\n"
+			"<mmio base='0xffff_f000' size='8'/></vm></scenario>",
+			"t.xml:3: error: mmio [0xfffff000, 0xfffff008) overlaps [0xfff00000, "
+			"0x100000000), the guest-physical range reserved for the kmod executor's guest "
+			"(expected memory and devices outside it; see \"Reserved ranges\" in "
+			"docs/scenario-format.md)");
+	assert_rejected(HEAD2 "<memslot-delete id='1'/>\n<memslot-create id='1' base='0xffe0_0000' "
+			"size='2M'/></steps></scenario>",
+			"t.xml:9: error: memslot 1 [0xffe00000, 0x100000000) overlaps [0xfff00000, "
+			"0x100000000), the guest-physical range reserved for the kmod executor's guest "
+			"(expected memory and devices outside it; see \"Reserved ranges\" in "
+			"docs/scenario-format.md)");
+	assert_rejected(HEAD2 "<memslot-move id='1' base='0xffef_8000'/></steps></scenario>",
+			"t.xml:8: error: memslot 1 [0xffef8000, 0xfff08000) overlaps [0xfff00000, "
+			"0x100000000), the guest-physical range reserved for the kmod executor's guest "
+			"(expected memory and devices outside it; see \"Reserved ranges\" in "
+			"docs/scenario-format.md)");
+}
+END_TEST
+
 /* Schema errors are all reported, each at its own line. */
 START_TEST(test_all_schema_errors)
 {
@@ -789,6 +853,7 @@ static Suite *loader_suite(void)
 	tcase_add_test(invalid, test_semantic_messages);
 	tcase_add_test(invalid, test_steps_follow_set);
 	tcase_add_test(invalid, test_vm_step_messages);
+	tcase_add_test(invalid, test_reserved_ranges);
 	tcase_add_test(invalid, test_all_schema_errors);
 	tcase_add_test(invalid, test_message_cap);
 	tcase_add_test(safety, test_doctype_rejected);

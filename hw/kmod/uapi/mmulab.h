@@ -17,8 +17,12 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-/* Bumped on any incompatible change; MMULAB_CREATE_VM must name it. */
-#define MMULAB_API_VERSION 1
+/*
+ * Bumped on any incompatible change; MMULAB_CREATE_VM must name it.
+ * 2: the reserved guest-physical range moved below 4 GiB (for 32-bit
+ * guests); MMULAB_ACCESS_IMPLICIT.
+ */
+#define MMULAB_API_VERSION 2
 
 /* ioctl type byte (Documentation/userspace-api/ioctl/ioctl-number.rst lists 0xB8 free). */
 #define MMULAB_IOCTL_TYPE 0xB8
@@ -27,6 +31,13 @@
 
 #define MMULAB_BACKEND_NAME_MAX 16      /* bytes of backend[], NUL included */
 #define MMULAB_MAX_MEMSLOTS     32      /* slot ids are 0..31 */
+/*
+ * The module's own memslot, holding its guest in the reserved
+ * guest-physical range [0xfff00000, 0x100000000) (core/vm/reserved.h, where
+ * the linear ranges it reserves in each paging mode are too): neither is
+ * the caller's to use (-EINVAL).
+ */
+#define MMULAB_RSV_SLOT         31
 #define MMULAB_MAX_VCPUS        64      /* vCPU ids are 0..63 */
 #define MMULAB_SLOT_SIZE_MAX    (1ULL << 40)  /* one memslot: 1 TiB (sparse) */
 #define MMULAB_GPA_IO_MAX       (1ULL << 20)  /* one read/write of guest memory: 1 MiB */
@@ -159,7 +170,7 @@ struct mmulab_host {
 	__u64 young;         /* out: AGE, AGE_TEST: young leaves found */
 };
 
-/* ---- running accesses (on SVM with NPT; hw/kmod/svm/README.md says what runs) ------------ */
+/* ---- running accesses (hw/kmod/README.md, "MMULAB_RUN", says what runs) -------------------- */
 
 /* mmulab_access.kind, mmulab_fault.access */
 #define MMULAB_ACCESS_READ  0
@@ -168,6 +179,13 @@ struct mmulab_host {
 
 /* mmulab_access.flags */
 #define MMULAB_ACCESS_EFLAGS_AC (1u << 0)  /* EFLAGS.AC during this access */
+/*
+ * An implicit supervisor-mode read (SDM 4.6: the CPU reading a system
+ * structure, here an IDT gate at gva): supervisor-mode even at CPL 3, and
+ * SMAP ignores EFLAGS.AC for it.  Reads only.
+ */
+#define MMULAB_ACCESS_IMPLICIT  (1u << 1)
+#define MMULAB_ACCESS_FLAGS     0x3u       /* every flag defined */
 
 /* mmulab_access.outcome */
 #define MMULAB_OUTCOME_OK 0  /* completed: value (reads, fetches) and gpa valid */
@@ -180,7 +198,7 @@ struct mmulab_access {
 	__u8 kind;           /* in: MMULAB_ACCESS_* */
 	__u8 size;           /* in: 1, 2, 4 or 8 bytes */
 	__u8 cpl;            /* in: 0..3 */
-	__u8 flags;          /* in: MMULAB_ACCESS_EFLAGS_AC */
+	__u8 flags;          /* in: MMULAB_ACCESS_* flags */
 	__u32 outcome;       /* out: MMULAB_OUTCOME_* */
 	__u32 error_code;    /* out: #PF error code */
 	__u32 pad;           /* zero */

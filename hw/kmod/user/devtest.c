@@ -2,9 +2,12 @@
  * hw/kmod/user/devtest.c — /dev/mmulab end to end, from user space.
  *
  * Run as root where mmulab.ko is loaded (a QEMU boot of the Debian kernel
- * will do: the module needs no SVM/VMX for this).  It goes through
+ * will do: the module needs no SVM/VMX for most of this).  It goes through
  * hw/kmod_client.c, so it tests the ioctl numbers, the struct layouts and
  * dev.c's user copies, which the module's load-time self-test cannot.
+ * Where the CPU has SVM or VMX, it also runs accesses in the module's
+ * guest (test_runs): 32-bit and PAE paging, implicit reads, and the
+ * vCPU's own entries put back after each run.
  * Prints one line per failed check and then
  * "DEVTEST-STATUS PASS|FAIL (K of N failed)"; exits 0 on PASS.
  * The top-level Makefile does not build it (it needs the device):
@@ -12,10 +15,12 @@
  *     gcc -static -O2 -I. -o devtest hw/kmod/user/devtest.c hw/kmod_client.c
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "core/vm/reserved.h"
 #include "hw/kmod_client.h"
 
 #define MIB (1ULL << 20)
@@ -38,6 +43,226 @@ static unsigned char big[3 * MIB / 2], big_back[3 * MIB / 2];
 static int raw_ioctl(int fd, unsigned long cmd, void *arg)
 {
 	return ioctl(fd, cmd, arg) < 0 ? -errno : 0;
+}
+
+/* ---- accesses in the module's guest ------------------------------------------- */
+
+/* Bits of paging entries and control registers (SDM 4.3-4.5, 2.5). */
+#define P	0x1ULL
+#define W	0x2ULL
+#define U	0x4ULL
+#define CR0_PE_PG_WP	0x80010001ULL
+#define CR4_PAE		0x20ULL
+#define CR4_SMAP	0x200000ULL
+#define EFER_LME_LMA	0x500ULL
+#define DATA		0x300000ULL	/* the user page every vCPU maps at va 0x400000 */
+#define DATA_RO		0x301000ULL	/* the supervisor read-only page at va 0x401000 */
+#define VAL		0x1122334455667788ULL
+/* Not-present entries the module's hook must leave as they were. */
+#define OWN_PDE1023	0x12345000ULL
+#define OWN_PML4E510	0x777000ULL
+#define PF_P		0x1
+#define PF_W		0x2
+#define PF_U		0x4
+
+static void wr(struct kmod_client *c, uint64_t gpa, uint64_t val, unsigned int bytes)
+{
+	EQ("writing the test's tables", kmod_client_write_gpa(c, gpa, &val, bytes), 0);
+}
+
+static uint64_t rd(struct kmod_client *c, uint64_t gpa, unsigned int bytes)
+{
+	uint64_t val = 0;
+
+	EQ("reading guest memory", kmod_client_read_gpa(c, gpa, &val, bytes), 0);
+	return val;
+}
+
+/* One access: its errno, with *a holding the outcome. */
+static int run1(struct kmod_client *c, uint32_t vcpu, struct mmulab_access *a)
+{
+	uint32_t done = 0;
+
+	return kmod_client_run(c, vcpu, a, 1, &done);
+}
+
+static struct mmulab_access acc(uint8_t kind, uint64_t gva, uint8_t size, uint8_t cpl,
+				uint8_t flags, uint64_t value)
+{
+	return (struct mmulab_access){ .gva = gva, .kind = kind, .size = size, .cpl = cpl,
+				       .flags = flags, .value = value };
+}
+
+/* An access that must complete with this outcome (and, for reads, value; for #PF, error code). */
+static void expect(struct kmod_client *c, const char *what, uint32_t vcpu, struct mmulab_access a,
+		   uint32_t outcome, uint64_t value_or_ec)
+{
+	char buf[160];
+
+	snprintf(buf, sizeof(buf), "%s: run", what);
+	EQ(buf, run1(c, vcpu, &a), 0);
+	snprintf(buf, sizeof(buf), "%s: outcome", what);
+	EQ(buf, a.outcome, outcome);
+	snprintf(buf, sizeof(buf), "%s: %s", what,
+		 outcome == MMULAB_OUTCOME_PF ? "error code" : "value");
+	if (outcome == MMULAB_OUTCOME_PF) {
+		EQ(buf, a.error_code, value_or_ec);
+		snprintf(buf, sizeof(buf), "%s: cr2", what);
+		EQ(buf, a.cr2, a.gva);
+	} else if (a.kind == MMULAB_ACCESS_READ) {
+		EQ(buf, a.value, value_or_ec);
+	}
+}
+
+/*
+ * vCPU 1, 32-bit paging: PD 0x1000, PDE 1 -> PT 0x2000 (va 0x400000).
+ * vCPU 2, PAE paging: PDPT 0x5000, PDPTE 0 -> PD 0x6000, PDE 2 -> PT
+ * 0x7000; PDPTE 3 not present.  vCPU 3, 4-level with SMAP: PML4 0x10000
+ * -> 0x11000 -> 0x12000, PDE 2 -> PT 0x13000.  Each maps va 0x400000 to
+ * DATA (user, writable) and va 0x401000 to DATA_RO (supervisor, read-only).
+ */
+static int make_run_vm(struct kmod_client *c, uint32_t layout)
+{
+	struct mmulab_vm_create vm;
+	struct mmulab_vcpu_create v32 = { .id = 1, .cr0 = CR0_PE_PG_WP, .cr3 = 0x1000 };
+	struct mmulab_vcpu_create vpae = { .id = 2, .cr0 = CR0_PE_PG_WP, .cr3 = 0x5000,
+					   .cr4 = CR4_PAE };
+	struct mmulab_vcpu_create v64 = { .id = 3, .cr0 = CR0_PE_PG_WP, .cr3 = 0x10000,
+					  .cr4 = CR4_PAE | CR4_SMAP, .efer = EFER_LME_LMA };
+	int ret;
+
+	kmod_client_vm_defaults(&vm);
+	vm.flags = 0;
+	vm.maxphyaddr = 36;
+	vm.layout = layout;
+	ret = kmod_client_open(c, NULL);
+	if (!ret)
+		ret = kmod_client_create_vm(c, &vm);
+	if (!ret)
+		ret = kmod_client_memslot_create(c, 0, 0, 8 * MIB, 0, MMULAB_LEVEL_4K);
+	if (ret)
+		return ret;
+	wr(c, 0x1000 + 1 * 4, 0x2000 | P | W | U, 4);
+	wr(c, 0x1000 + 1023 * 4, OWN_PDE1023, 4);
+	wr(c, 0x2000, DATA | P | W | U, 4);
+	wr(c, 0x2004, DATA_RO | P, 4);
+	wr(c, 0x5000, 0x6000 | P, 8);
+	wr(c, 0x6000 + 2 * 8, 0x7000 | P | W | U, 8);
+	wr(c, 0x7000, DATA | P | W | U, 8);
+	wr(c, 0x7008, DATA_RO | P, 8);
+	wr(c, 0x10000, 0x11000 | P | W | U, 8);
+	wr(c, 0x10000 + 510 * 8, OWN_PML4E510, 8);
+	wr(c, 0x11000, 0x12000 | P | W | U, 8);
+	wr(c, 0x12000 + 2 * 8, 0x13000 | P | W | U, 8);
+	wr(c, 0x13000, DATA | P | W | U, 8);
+	wr(c, 0x13008, DATA_RO | P, 8);
+	wr(c, DATA, VAL, 8);
+	ret = kmod_client_create_vcpu(c, &v32);
+	if (!ret)
+		ret = kmod_client_create_vcpu(c, &vpae);
+	if (!ret)
+		ret = kmod_client_create_vcpu(c, &v64);
+	return ret;
+}
+
+/* 32-bit paging: the 32-bit interpreter, its stub, 8 bytes as two halves, PDE 1023 put back. */
+static void test_runs_32bit(struct kmod_client *c)
+{
+	struct mmulab_access a;
+
+	expect(c, "32-bit read 8", 1, acc(MMULAB_ACCESS_READ, 0x400000, 8, 0, 0, 0),
+	       MMULAB_OUTCOME_OK, VAL);
+	expect(c, "32-bit write 4", 1, acc(MMULAB_ACCESS_WRITE, 0x400008, 4, 0, 0, 0xcafe),
+	       MMULAB_OUTCOME_OK, 0);
+	EQ("32-bit write 4 reached memory", rd(c, DATA + 8, 4), 0xcafe);
+	expect(c, "32-bit PDE 2 not present", 1, acc(MMULAB_ACCESS_READ, 0x800000, 4, 0, 0, 0),
+	       MMULAB_OUTCOME_PF, 0);
+	expect(c, "32-bit CPL-3 read of a supervisor page", 1,
+	       acc(MMULAB_ACCESS_READ, 0x401000, 4, 3, 0, 0), MMULAB_OUTCOME_PF, PF_P | PF_U);
+	expect(c, "32-bit CPL-3 read 8", 1, acc(MMULAB_ACCESS_READ, 0x400000, 8, 3, 0, 0),
+	       MMULAB_OUTCOME_OK, VAL);
+	/* WP=1: the first half faults, and nothing of the 8 bytes is written. */
+	expect(c, "32-bit write 8 to a read-only page", 1,
+	       acc(MMULAB_ACCESS_WRITE, 0x401000, 8, 0, 0, ~0ULL), MMULAB_OUTCOME_PF, PF_P | PF_W);
+	EQ("32-bit write 8 that faulted wrote nothing", rd(c, DATA_RO, 8), 0);
+	/* Implicit reads are supervisor-mode at CPL 3 (SDM 4.6). */
+	expect(c, "32-bit implicit read at CPL 3 of a supervisor page", 1,
+	       acc(MMULAB_ACCESS_READ, 0x401000, 4, 3, MMULAB_ACCESS_IMPLICIT, 0),
+	       MMULAB_OUTCOME_OK, 0);
+	expect(c, "32-bit implicit read 8 at CPL 3", 1,
+	       acc(MMULAB_ACCESS_READ, 0x400000, 8, 3, MMULAB_ACCESS_IMPLICIT, 0),
+	       MMULAB_OUTCOME_OK, VAL);
+	EQ("32-bit PDE 1023 is the vCPU's again", rd(c, 0x1000 + 1023 * 4, 4), OWN_PDE1023);
+	a = acc(MMULAB_ACCESS_READ, VM_RSV_VA_32BIT, 4, 0, 0, 0);
+	EQ("32-bit run in PDE 1023", run1(c, 1, &a), -EINVAL);
+	a = acc(MMULAB_ACCESS_WRITE, 0x400000, 4, 0, MMULAB_ACCESS_IMPLICIT, 0);
+	EQ("implicit write", run1(c, 1, &a), -ENOSYS);
+	a = acc(MMULAB_ACCESS_READ, 0x400ffc, 8, 0, 0, 0);
+	EQ("32-bit read 8 across pages", run1(c, 1, &a), -ENOSYS);
+}
+
+/* PAE paging: the PDPTRs of the last CR3 load, not memory; no PDPTE 3 of the vCPU's. */
+static void test_runs_pae(struct kmod_client *c)
+{
+	bool gp = true;
+
+	expect(c, "PAE read 8", 2, acc(MMULAB_ACCESS_READ, 0x400000, 8, 0, 0, 0),
+	       MMULAB_OUTCOME_OK, VAL);
+	expect(c, "PAE under the absent PDPTE 3", 2,
+	       acc(MMULAB_ACCESS_READ, 0xc0000000, 8, 0, 0, 0), MMULAB_OUTCOME_PF, 0);
+	/* SDM 4.4.1: a store to the PDPT is not seen until CR3 is loaded again. */
+	wr(c, 0x5000, 0, 8);
+	expect(c, "PAE with PDPTE 0 cleared in memory only", 2,
+	       acc(MMULAB_ACCESS_READ, 0x400000, 8, 3, 0, 0), MMULAB_OUTCOME_OK, VAL);
+	EQ("PAE PDPT memory untouched", rd(c, 0x5018, 8), 0);
+	EQ("PAE CR3 load", kmod_client_set_reg(c, 2, MMULAB_REG_CR3, 0x5000, &gp), 0);
+	EQ("PAE CR3 load: no #GP", gp, 0);
+	expect(c, "PAE after the CR3 load", 2, acc(MMULAB_ACCESS_READ, 0x400000, 8, 0, 0, 0),
+	       MMULAB_OUTCOME_PF, 0);
+}
+
+/* 4-level with SMAP: an implicit read ignores EFLAGS.AC (SDM 4.6.1); PML4E 510 put back. */
+static void test_runs_implicit(struct kmod_client *c)
+{
+	expect(c, "explicit read of a user page with AC", 3,
+	       acc(MMULAB_ACCESS_READ, 0x400000, 8, 0, MMULAB_ACCESS_EFLAGS_AC, 0),
+	       MMULAB_OUTCOME_OK, VAL);
+	expect(c, "implicit read of a user page with AC", 3,
+	       acc(MMULAB_ACCESS_READ, 0x400000, 8, 0,
+		   MMULAB_ACCESS_EFLAGS_AC | MMULAB_ACCESS_IMPLICIT, 0), MMULAB_OUTCOME_PF, PF_P);
+	expect(c, "implicit read at CPL 3 of a supervisor page", 3,
+	       acc(MMULAB_ACCESS_READ, 0x401008, 4, 3, MMULAB_ACCESS_IMPLICIT, 0),
+	       MMULAB_OUTCOME_OK, 0);
+	expect(c, "implicit read where no page is", 3,
+	       acc(MMULAB_ACCESS_READ, 0x402000, 8, 0, MMULAB_ACCESS_IMPLICIT, 0),
+	       MMULAB_OUTCOME_PF, 0);
+	EQ("4-level PML4E 510 is the vCPU's again", rd(c, 0x10000 + 510 * 8, 8), OWN_PML4E510);
+}
+
+/* The runs, on whichever layout this CPU walks (NPT on SVM, EPT on VMX); else one SKIP line. */
+static void test_runs(void)
+{
+	static const uint32_t layouts[] = { MMULAB_LAYOUT_NPT, MMULAB_LAYOUT_EPT };
+	struct mmulab_access probe = acc(MMULAB_ACCESS_READ, 0x400000, 8, 0, 0, 0);
+	struct kmod_client c;
+	unsigned int i;
+	int ret = -EOPNOTSUPP;
+
+	for (i = 0; i < sizeof(layouts) / sizeof(layouts[0]) && ret == -EOPNOTSUPP; i++) {
+		EQ("a VM for the runs", make_run_vm(&c, layouts[i]), 0);
+		ret = run1(&c, 1, &probe);
+		if (ret == -EOPNOTSUPP)
+			kmod_client_close(&c);
+	}
+	if (ret == -EOPNOTSUPP) {
+		printf("devtest: SKIP runs: this CPU runs neither NPT nor EPT VMs\n");
+		return;
+	}
+	EQ("the first run", ret, 0);
+	test_runs_32bit(&c);
+	test_runs_pae(&c);
+	test_runs_implicit(&c);
+	kmod_client_close(&c);
 }
 
 int main(void)
@@ -123,6 +348,7 @@ int main(void)
 	EQ("write 2", kmod_client_write_gpa(&c2, 0, buf, 8), 0);
 	kmod_client_close(&c);
 	kmod_client_close(&c2);
+	test_runs();
 	printf("DEVTEST-STATUS %s (%d of %d failed)\n", fails ? "FAIL" : "PASS", fails, checks);
 	return fails != 0;
 }
