@@ -192,7 +192,9 @@ int vmctl_vm_create(const struct mmulab_vm_create *req, struct vmctl_vm **out)
 	 * vendor may change the width (NPT walks have the host's depth:
 	 * svm/README.md).  The VM and its MMU must agree on it (with 46 bits
 	 * in the VM and 52 in the MMU, #NPF on the guest's tables was never
-	 * fixed).
+	 * fixed).  The guest's own MAXPHYADDR, which decides the reserved
+	 * bits of its tables, is kept apart (v->maxphyaddr): the run compares
+	 * it with the CPU's (hv_maxphyaddr.c).
 	 */
 	cfg.maxphyaddr = hv_tdp_maxphyaddr(req->layout == MMULAB_LAYOUT_EPT, cfg.maxphyaddr);
 	feat = (struct x86_cpu_features){ .maxphyaddr = cfg.maxphyaddr, .gbpages = cfg.gbpages };
@@ -203,6 +205,7 @@ int vmctl_vm_create(const struct mmulab_vm_create *req, struct vmctl_vm **out)
 	}
 	v->backend = ops;
 	v->ept = req->layout == MMULAB_LAYOUT_EPT;
+	v->maxphyaddr = (uint8_t)req->maxphyaddr;
 	/* Attached before any slot or vCPU exists: each is registered as it comes. */
 	ret = vm_attach_mmu(v->vm, ops, &cfg, vmctl_flush, v);
 	if (ret) {
@@ -229,6 +232,13 @@ void vmctl_vm_destroy(struct vmctl_vm *v)
 	}
 	plat_free(v->cmds);
 	plat_free(v);
+}
+
+uint64_t vmctl_gpa_end(const struct vmctl_vm *v)
+{
+	uint8_t bits = v->vm->feat.maxphyaddr;
+
+	return 1ULL << (v->maxphyaddr < bits ? v->maxphyaddr : bits);
 }
 
 int vmctl_mem_check(const struct vmctl_vm *v)
@@ -263,7 +273,7 @@ static int vmctl_slot_range(const struct vmctl_vm *v, uint64_t gpa, uint64_t siz
 
 	if (!size || size > MMULAB_SLOT_SIZE_MAX || ((gpa | size) & (align - 1)))
 		return -EINVAL;
-	if (gpa + size < gpa || gpa + size > (1ULL << v->vm->feat.maxphyaddr))
+	if (gpa + size < gpa || gpa + size > vmctl_gpa_end(v))
 		return -ERANGE;
 	return 0;
 }
@@ -344,7 +354,7 @@ int vmctl_gpa_io_check(struct vmctl_vm *v, const struct mmulab_gpa_io *req)
 {
 	if (!req->len || req->len > MMULAB_GPA_IO_MAX || req->gpa + req->len < req->gpa)
 		return -EINVAL;
-	if (req->gpa + req->len > (1ULL << v->vm->feat.maxphyaddr))
+	if (req->gpa + req->len > vmctl_gpa_end(v))
 		return -ERANGE;
 	return vmctl_mem_check(v);
 }
@@ -420,7 +430,7 @@ int vmctl_host(struct vmctl_vm *v, struct mmulab_host *req)
 	if (req->pad || req->op > MMULAB_HOST_AGE_TEST || !req->size ||
 	    ((req->gpa | req->size) & (PAGE_SIZE_4K - 1)) || req->gpa + req->size < req->gpa)
 		return -EINVAL;
-	if (req->gpa + req->size > (1ULL << v->vm->feat.maxphyaddr))
+	if (req->gpa + req->size > vmctl_gpa_end(v))
 		return -ERANGE;
 	/* The interpreter's pages are not the host's to change. */
 	if (vm_rsv_gpa_meets(req->gpa, req->size))
@@ -451,7 +461,7 @@ int vmctl_fault(struct vmctl_vm *v, struct mmulab_fault *req)
 		return ret;
 	if (req->access > MMULAB_ACCESS_FETCH || (req->flags & ~MMULAB_FAULT_FLAGS))
 		return -EINVAL;
-	if (req->gpa >= (1ULL << v->vm->feat.maxphyaddr))
+	if (req->gpa >= vmctl_gpa_end(v))
 		return -ERANGE;
 	ret = vmctl_mem_check(v);
 	if (ret)

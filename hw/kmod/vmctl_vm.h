@@ -29,6 +29,13 @@ struct vmctl_vm {
 	volatile uint64_t tlb_flush_reqs;
 	bool ept;                              /* MMULAB_LAYOUT_EPT: runs on VMX; else NPT on SVM */
 	/*
+	 * The guest's MAXPHYADDR, as MMULAB_CREATE_VM asked: the address bits
+	 * its page-table entries may use.  vm->feat has the width the TDP
+	 * tables are built for instead (hv_tdp_maxphyaddr), which may be more
+	 * or less.  Fixed.
+	 */
+	uint8_t maxphyaddr;
+	/*
 	 * The world switch's side, made at the first MMULAB_RUN (guest.h:
 	 * the reserved region).  Changed only by ioctls, which the file's
 	 * mutex serializes.
@@ -50,6 +57,11 @@ int vmctl_errno(int err);
  * pages).
  */
 int vmctl_mem_check(const struct vmctl_vm *v);
+/*
+ * Where guest-physical space ends for requests: 2^MAXPHYADDR of the guest,
+ * or of the TDP tables when they map less (NPT on a 4-level host).
+ */
+uint64_t vmctl_gpa_end(const struct vmctl_vm *v);
 /* The vCPU with this id: 0, or -EINVAL (id out of range) / -ENOENT. */
 int vmctl_vcpu_lookup(const struct vmctl_vm *v, uint32_t id, struct vcpu **vcpu);
 
