@@ -23,6 +23,19 @@ extern const u8 mmulab_guest32_user[], mmulab_guest32_user_end[], mmulab_guest32
 extern const u8 *const mmulab_guest32_hcall_sites[];
 extern const u8 *const mmulab_guest32_hcall_sites_end[];
 
+/* One entry of a table of access sites, as ACCESS (guest_access.h) lays it out. */
+struct guest_site_entry {
+	const u8 *insn;
+	u8 op, bytes, len, data_reg, addr_reg, disp;
+	u8 pad[2];
+};
+_Static_assert(sizeof(struct guest_site_entry) == 16, "ACCESS in guest_access.h");
+
+extern const struct guest_site_entry mmulab_guest_access_sites[];
+extern const struct guest_site_entry mmulab_guest_access_sites_end[];
+extern const struct guest_site_entry mmulab_guest32_access_sites[];
+extern const struct guest_site_entry mmulab_guest32_access_sites_end[];
+
 /* A blob of guest code and where in the region it goes. */
 struct guest_blob {
 	const u8 *start, *end;
@@ -105,23 +118,60 @@ u64 guest_rsv_pdpte_pae(const struct guest_region *g)
 	return (g->base + GUEST_RPD_PAE) | PT_PRESENT;
 }
 
+/* Where an instruction of a code blob lands in the region: true and *off, or false. */
+static bool guest_blob_offset(const u8 *insn, u64 *off)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(guest_blobs); i++) {
+		if (insn >= guest_blobs[i].start && insn < guest_blobs[i].end) {
+			*off = guest_blobs[i].off + (insn - guest_blobs[i].start);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Each hypercall site of a table gets the vendor's instruction, at its offset in the region. */
 static int guest_patch_hypercalls(struct vm *vm, u64 base, const u8 *const *site,
 				  const u8 *const *end, const u8 hypercall[3])
 {
-	unsigned int i;
+	u64 off;
 	int ret = 0;
 
 	for (; site < end && !ret; site++) {
-		for (i = 0; i < ARRAY_SIZE(guest_blobs); i++)
-			if (*site >= guest_blobs[i].start && *site < guest_blobs[i].end)
-				break;
-		if (i == ARRAY_SIZE(guest_blobs))
+		if (!guest_blob_offset(*site, &off))
 			return MMU_EINVAL;
-		ret = vm_write_gpa(vm, base + guest_blobs[i].off + (*site - guest_blobs[i].start),
-				   hypercall, 3);
+		ret = vm_write_gpa(vm, base + off, hypercall, 3);
 	}
 	return ret;
+}
+
+/* The site at rip in one width's table, whose region is seen from linear address va. */
+static bool guest_site_in(const struct guest_site_entry *e, const struct guest_site_entry *end,
+			  u64 va, u64 rip, struct guest_site *site)
+{
+	u64 off;
+
+	for (; e < end; e++) {
+		if (!guest_blob_offset(e->insn, &off) || va + off != rip)
+			continue;
+		*site = (struct guest_site){
+			.rip = rip, .op = e->op, .bytes = e->bytes, .len = e->len,
+			.data_reg = e->data_reg, .addr_reg = e->addr_reg, .disp = e->disp,
+			.addr32 = va == VM_RSV_VA32,
+		};
+		return true;
+	}
+	return false;
+}
+
+bool guest_site_at(u64 rip, struct guest_site *site)
+{
+	return guest_site_in(mmulab_guest_access_sites, mmulab_guest_access_sites_end,
+			     VM_RSV_VA64, rip, site) ||
+	       guest_site_in(mmulab_guest32_access_sites, mmulab_guest32_access_sites_end,
+			     VM_RSV_VA32, rip, site);
 }
 
 /* The code blobs, with the vendor's hypercalls. */

@@ -216,6 +216,23 @@ u64 guest_rsv_pml5e(const struct guest_region *g);
 u64 guest_rsv_pde32(const struct guest_region *g);
 u64 guest_rsv_pde_pae(const struct guest_region *g);
 u64 guest_rsv_pdpte_pae(const struct guest_region *g);
+/*
+ * One of the guest's loads or stores of scenario data (ACCESS in
+ * guest_code.S and guest_code32.S), where it runs: what the host needs to
+ * perform it in the guest's place and step over it.
+ */
+struct guest_site {
+	u64 rip;	/* its linear address in the guest */
+	u32 op;		/* GUEST_OP_READ or GUEST_OP_WRITE */
+	u8 bytes;	/* 1, 2, 4 or 8 */
+	u8 len;		/* its length: the next instruction is at rip + len */
+	u8 data_reg;	/* HV_* offset (hv_regs.h): the value written, or read (zero-extended) */
+	u8 addr_reg;	/* HV_* offset: the register the linear address is based on */
+	u8 disp;	/* added to it (the high half of the 32-bit interpreter's 8-byte access) */
+	bool addr32;	/* 32-bit code: the address is the low 32 bits of the sum */
+};
+/* The access site at linear address rip (the same wherever the region is placed): true and *site, or false. */
+bool guest_site_at(u64 rip, struct guest_site *site);
 /* Write a batch of n commands (n <= GUEST_MBOX_MAX_CMDS) into the mailbox. */
 int guest_load_batch(struct vm *vm, const struct guest_region *g,
 		     const struct guest_cmd *cmds, unsigned int n);

@@ -18,17 +18,28 @@
  * mmulab_guest_user_implicit, on the user page, are an INT whose gate the
  * host places at the address of an implicit read (guest.h).
  *
+ * Every load and store of scenario data is an ACCESS (guest_access.h),
+ * listed in mmulab_guest_access_sites, so that the host can perform it in
+ * the guest's place when the hardware cannot.
+ *
  * guest_code32.S is the same interpreter in 32-bit protected mode.
  */
 #define HCALL_SECTION .rodata.mmulab_hcall
+#define ACCESS_SECTION .rodata.mmulab_access
 #include "hw/kmod/guest.h"
+#include "hw/kmod/guest_access.h"
 #include "hw/kmod/guest_hcall.h"
 
-	/* The table's start: HYPERCALL appends one entry per site. */
+	/* The tables' starts: HYPERCALL and ACCESS append one entry per site. */
 	.section HCALL_SECTION, "a"
 	.balign 8
 	.globl mmulab_guest_hcall_sites
 mmulab_guest_hcall_sites:
+
+	.section ACCESS_SECTION, "a"
+	.balign 8
+	.globl mmulab_guest_access_sites
+mmulab_guest_access_sites:
 
 	.section .rodata, "a"
 	.balign 16
@@ -62,19 +73,19 @@ mmulab_guest_code:
 .Lread:
 	cmpl	$1, %r8d
 	jne	1f
-	movzbl	(%r9), %eax
+	ACCESS	GUEST_OP_READ, 1, HV_RAX, HV_R9, 0, movzbl (%r9), %eax
 	jmp	.Lstore
 1:	cmpl	$2, %r8d
 	jne	2f
-	movzwl	(%r9), %eax
+	ACCESS	GUEST_OP_READ, 2, HV_RAX, HV_R9, 0, movzwl (%r9), %eax
 	jmp	.Lstore
 2:	cmpl	$4, %r8d
 	jne	3f
-	movl	(%r9), %eax
+	ACCESS	GUEST_OP_READ, 4, HV_RAX, HV_R9, 0, movl (%r9), %eax
 	jmp	.Lstore
 3:	cmpl	$8, %r8d
 	jne	.Lbadsize
-	movq	(%r9), %rax
+	ACCESS	GUEST_OP_READ, 8, HV_RAX, HV_R9, 0, movq (%r9), %rax
 .Lstore:
 	movq	%rax, CMD_VALUE(%rsi)
 	movl	$GUEST_ST_OK, %r10d
@@ -84,19 +95,19 @@ mmulab_guest_code:
 	movq	CMD_VALUE(%rsi), %rax
 	cmpl	$1, %r8d
 	jne	1f
-	movb	%al, (%r9)
+	ACCESS	GUEST_OP_WRITE, 1, HV_RAX, HV_R9, 0, movb %al, (%r9)
 	jmp	.Lwok
 1:	cmpl	$2, %r8d
 	jne	2f
-	movw	%ax, (%r9)
+	ACCESS	GUEST_OP_WRITE, 2, HV_RAX, HV_R9, 0, movw %ax, (%r9)
 	jmp	.Lwok
 2:	cmpl	$4, %r8d
 	jne	3f
-	movl	%eax, (%r9)
+	ACCESS	GUEST_OP_WRITE, 4, HV_RAX, HV_R9, 0, movl %eax, (%r9)
 	jmp	.Lwok
 3:	cmpl	$8, %r8d
 	jne	.Lbadsize
-	movq	%rax, (%r9)
+	ACCESS	GUEST_OP_WRITE, 8, HV_RAX, HV_R9, 0, movq %rax, (%r9)
 .Lwok:
 	movl	$GUEST_ST_OK, %r10d
 	jmp	.Lstatus
@@ -156,35 +167,35 @@ mmulab_guest_user:
 	jne	9f
 	cmpl	$1, %r8d
 	jne	1f
-	movzbl	(%r9), %eax
+	ACCESS	GUEST_OP_READ, 1, HV_RAX, HV_R9, 0, movzbl (%r9), %eax
 	jmp	8f
 1:	cmpl	$2, %r8d
 	jne	2f
-	movzwl	(%r9), %eax
+	ACCESS	GUEST_OP_READ, 2, HV_RAX, HV_R9, 0, movzwl (%r9), %eax
 	jmp	8f
 2:	cmpl	$4, %r8d
 	jne	3f
-	movl	(%r9), %eax
+	ACCESS	GUEST_OP_READ, 4, HV_RAX, HV_R9, 0, movl (%r9), %eax
 	jmp	8f
 3:	cmpl	$8, %r8d
 	jne	9f
-	movq	(%r9), %rax
+	ACCESS	GUEST_OP_READ, 8, HV_RAX, HV_R9, 0, movq (%r9), %rax
 	jmp	8f
 5:	cmpl	$1, %r8d
 	jne	1f
-	movb	%al, (%r9)
+	ACCESS	GUEST_OP_WRITE, 1, HV_RAX, HV_R9, 0, movb %al, (%r9)
 	jmp	8f
 1:	cmpl	$2, %r8d
 	jne	2f
-	movw	%ax, (%r9)
+	ACCESS	GUEST_OP_WRITE, 2, HV_RAX, HV_R9, 0, movw %ax, (%r9)
 	jmp	8f
 2:	cmpl	$4, %r8d
 	jne	3f
-	movl	%eax, (%r9)
+	ACCESS	GUEST_OP_WRITE, 4, HV_RAX, HV_R9, 0, movl %eax, (%r9)
 	jmp	8f
 3:	cmpl	$8, %r8d
 	jne	9f
-	movq	%rax, (%r9)
+	ACCESS	GUEST_OP_WRITE, 8, HV_RAX, HV_R9, 0, movq %rax, (%r9)
 8:	HYPERCALL
 9:	ud2
 
@@ -199,3 +210,7 @@ mmulab_guest_user_end:
 	.section HCALL_SECTION, "a"
 	.globl mmulab_guest_hcall_sites_end
 mmulab_guest_hcall_sites_end:
+
+	.section ACCESS_SECTION, "a"
+	.globl mmulab_guest_access_sites_end
+mmulab_guest_access_sites_end:

@@ -15,17 +15,26 @@
  * fault on the first leaves memory as a single 8-byte access would: the
  * same error code and CR2, nothing written.  The #PF gate (IDT32 vector
  * 14) is a 32-bit interrupt gate: the handler gets EIP, CS, EFLAGS and
- * the error code on the stack (SDM 6.12.1, figure 6-4).
+ * the error code on the stack (SDM 6.12.1, figure 6-4).  Every load and
+ * store of scenario data is an ACCESS (guest_access.h), an 8-byte one two
+ * of them, listed in mmulab_guest32_access_sites.
  */
 #define HCALL_SECTION .rodata.mmulab_hcall32
+#define ACCESS_SECTION .rodata.mmulab_access32
 #include "hw/kmod/guest.h"
+#include "hw/kmod/guest_access.h"
 #include "hw/kmod/guest_hcall.h"
 
-	/* The table's start: HYPERCALL appends one entry per site. */
+	/* The tables' starts: HYPERCALL and ACCESS append one entry per site. */
 	.section HCALL_SECTION, "a"
 	.balign 8
 	.globl mmulab_guest32_hcall_sites
 mmulab_guest32_hcall_sites:
+
+	.section ACCESS_SECTION, "a"
+	.balign 8
+	.globl mmulab_guest32_access_sites
+mmulab_guest32_access_sites:
 
 	.section .rodata, "a"
 	.balign 16
@@ -61,22 +70,22 @@ mmulab_guest32_code:
 .Lread:
 	cmpl	$1, %ebx
 	jne	1f
-	movzbl	(%ebp), %eax
+	ACCESS	GUEST_OP_READ, 1, HV_RAX, HV_RBP, 0, movzbl (%ebp), %eax
 	jmp	.Lread32
 1:	cmpl	$2, %ebx
 	jne	2f
-	movzwl	(%ebp), %eax
+	ACCESS	GUEST_OP_READ, 2, HV_RAX, HV_RBP, 0, movzwl (%ebp), %eax
 	jmp	.Lread32
 2:	cmpl	$4, %ebx
 	jne	3f
-	movl	(%ebp), %eax
+	ACCESS	GUEST_OP_READ, 4, HV_RAX, HV_RBP, 0, movl (%ebp), %eax
 .Lread32:
 	xorl	%ebx, %ebx
 	jmp	.Lstore
 3:	cmpl	$8, %ebx
 	jne	.Lbadsize
-	movl	(%ebp), %eax
-	movl	4(%ebp), %ebx
+	ACCESS	GUEST_OP_READ, 4, HV_RAX, HV_RBP, 0, movl (%ebp), %eax
+	ACCESS	GUEST_OP_READ, 4, HV_RBX, HV_RBP, 4, movl 4(%ebp), %ebx
 .Lstore:
 	movl	%eax, CMD_VALUE(%esi)
 	movl	%ebx, CMD_VALUE + 4(%esi)
@@ -87,21 +96,21 @@ mmulab_guest32_code:
 	movl	CMD_VALUE(%esi), %eax
 	cmpl	$1, %ebx
 	jne	1f
-	movb	%al, (%ebp)
+	ACCESS	GUEST_OP_WRITE, 1, HV_RAX, HV_RBP, 0, movb %al, (%ebp)
 	jmp	.Lwok
 1:	cmpl	$2, %ebx
 	jne	2f
-	movw	%ax, (%ebp)
+	ACCESS	GUEST_OP_WRITE, 2, HV_RAX, HV_RBP, 0, movw %ax, (%ebp)
 	jmp	.Lwok
 2:	cmpl	$4, %ebx
 	jne	3f
-	movl	%eax, (%ebp)
+	ACCESS	GUEST_OP_WRITE, 4, HV_RAX, HV_RBP, 0, movl %eax, (%ebp)
 	jmp	.Lwok
 3:	cmpl	$8, %ebx
 	jne	.Lbadsize
 	movl	CMD_VALUE + 4(%esi), %ebx
-	movl	%eax, (%ebp)
-	movl	%ebx, 4(%ebp)
+	ACCESS	GUEST_OP_WRITE, 4, HV_RAX, HV_RBP, 0, movl %eax, (%ebp)
+	ACCESS	GUEST_OP_WRITE, 4, HV_RBX, HV_RBP, 4, movl %ebx, 4(%ebp)
 .Lwok:
 	movl	$GUEST_ST_OK, %eax
 	jmp	.Lstatus
@@ -166,37 +175,37 @@ mmulab_guest32_user:
 	xorl	%edx, %edx
 	cmpl	$1, %ebx
 	jne	1f
-	movzbl	(%ecx), %eax
+	ACCESS	GUEST_OP_READ, 1, HV_RAX, HV_RCX, 0, movzbl (%ecx), %eax
 	jmp	8f
 1:	cmpl	$2, %ebx
 	jne	2f
-	movzwl	(%ecx), %eax
+	ACCESS	GUEST_OP_READ, 2, HV_RAX, HV_RCX, 0, movzwl (%ecx), %eax
 	jmp	8f
 2:	cmpl	$4, %ebx
 	jne	3f
-	movl	(%ecx), %eax
+	ACCESS	GUEST_OP_READ, 4, HV_RAX, HV_RCX, 0, movl (%ecx), %eax
 	jmp	8f
 3:	cmpl	$8, %ebx
 	jne	9f
-	movl	(%ecx), %eax
-	movl	4(%ecx), %edx
+	ACCESS	GUEST_OP_READ, 4, HV_RAX, HV_RCX, 0, movl (%ecx), %eax
+	ACCESS	GUEST_OP_READ, 4, HV_RDX, HV_RCX, 4, movl 4(%ecx), %edx
 	jmp	8f
 5:	cmpl	$1, %ebx
 	jne	1f
-	movb	%al, (%ecx)
+	ACCESS	GUEST_OP_WRITE, 1, HV_RAX, HV_RCX, 0, movb %al, (%ecx)
 	jmp	8f
 1:	cmpl	$2, %ebx
 	jne	2f
-	movw	%ax, (%ecx)
+	ACCESS	GUEST_OP_WRITE, 2, HV_RAX, HV_RCX, 0, movw %ax, (%ecx)
 	jmp	8f
 2:	cmpl	$4, %ebx
 	jne	3f
-	movl	%eax, (%ecx)
+	ACCESS	GUEST_OP_WRITE, 4, HV_RAX, HV_RCX, 0, movl %eax, (%ecx)
 	jmp	8f
 3:	cmpl	$8, %ebx
 	jne	9f
-	movl	%eax, (%ecx)
-	movl	%esi, 4(%ecx)
+	ACCESS	GUEST_OP_WRITE, 4, HV_RAX, HV_RCX, 0, movl %eax, (%ecx)
+	ACCESS	GUEST_OP_WRITE, 4, HV_RSI, HV_RCX, 4, movl %esi, 4(%ecx)
 8:	HYPERCALL
 9:	ud2
 
@@ -211,3 +220,7 @@ mmulab_guest32_user_end:
 	.section HCALL_SECTION, "a"
 	.globl mmulab_guest32_hcall_sites_end
 mmulab_guest32_hcall_sites_end:
+
+	.section ACCESS_SECTION, "a"
+	.globl mmulab_guest32_access_sites_end
+mmulab_guest32_access_sites_end:
