@@ -19,6 +19,7 @@ _Static_assert(sizeof(struct mmulab_vm_create) == 72, "ABI");
 _Static_assert(sizeof(struct mmulab_access) == 48, "ABI");
 _Static_assert(sizeof(struct mmulab_trace_event) == 40, "ABI");
 _Static_assert(sizeof(struct mmulab_fault) == 32, "ABI");
+_Static_assert(sizeof(struct mmulab_mmio) == 16, "ABI");
 
 static uint64_t user_addr(const void *p)
 {
@@ -108,6 +109,13 @@ int kmod_client_memslot_flags(struct kmod_client *c, uint32_t id, uint32_t flags
 	struct mmulab_memslot_flags r = { .id = id, .flags = flags };
 
 	return client_ioctl(c, MMULAB_MEMSLOT_FLAGS, &r);
+}
+
+int kmod_client_mmio_create(struct kmod_client *c, uint64_t base, uint64_t size)
+{
+	struct mmulab_mmio r = { .base = base, .size = size };
+
+	return client_ioctl(c, MMULAB_MMIO_CREATE, &r);
 }
 
 /* One ioctl per MMULAB_GPA_IO_MAX bytes; buf advances with gpa. */

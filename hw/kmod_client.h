@@ -42,6 +42,9 @@ int kmod_client_memslot_delete(struct kmod_client *c, uint32_t id);
 int kmod_client_memslot_move(struct kmod_client *c, uint32_t id, uint64_t new_base_gpa);
 int kmod_client_memslot_flags(struct kmod_client *c, uint32_t id, uint32_t flags);
 
+/* A range of the VM's device: [base, base + size) (MMULAB_MMIO_CREATE). */
+int kmod_client_mmio_create(struct kmod_client *c, uint64_t base, uint64_t size);
+
 /* len <= MMULAB_GPA_IO_MAX per call; these split longer ranges. */
 int kmod_client_write_gpa(struct kmod_client *c, uint64_t gpa, const void *buf, size_t len);
 int kmod_client_read_gpa(struct kmod_client *c, uint64_t gpa, void *buf, size_t len);

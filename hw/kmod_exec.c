@@ -177,6 +177,11 @@ static int kmod_create(struct kmod_exec *k, const struct exec_config *cfg, struc
 		if (ret)
 			return kmod_error(err, m->line, ret, "memslot %u in the module", m->id);
 	}
+	for (i = 0; i < s->nr_mmio; i++) {
+		ret = kmod_client_mmio_create(&k->c, s->mmio[i].base, s->mmio[i].size);
+		if (ret)
+			return kmod_error(err, s->mmio[i].line, ret, "mmio range in the module");
+	}
 	for (i = 0; i < k->vm->nr_slots; i++) {
 		ret = copy_slot(k, k->vm->slots[i], err);
 		if (ret)

@@ -232,6 +232,8 @@ static long mmulab_vm_ioctl(struct vmctl_vm *vm, unsigned int cmd, void __user *
 		return DEV_IN(struct mmulab_memslot_move, vmctl_memslot_move, vm, argp);
 	case MMULAB_MEMSLOT_FLAGS:
 		return DEV_IN(struct mmulab_memslot_flags, vmctl_memslot_flags, vm, argp);
+	case MMULAB_MMIO_CREATE:
+		return DEV_IN(struct mmulab_mmio, vmctl_mmio_create, vm, argp);
 	case MMULAB_CREATE_VCPU:
 		return DEV_IN(struct mmulab_vcpu_create, vmctl_vcpu_create, vm, argp);
 	case MMULAB_CLEAR_DIRTY_LOG:

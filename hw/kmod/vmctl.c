@@ -61,6 +61,7 @@ _Static_assert(sizeof(struct mmulab_trace_event) == 40, "ABI");
 _Static_assert(sizeof(struct mmulab_trace) == 32, "ABI");
 _Static_assert(sizeof(struct mmulab_dirty_log) == 32, "ABI");
 _Static_assert(sizeof(struct mmulab_dirty_clear) == 24, "ABI");
+_Static_assert(sizeof(struct mmulab_mmio) == 16, "ABI");
 
 #define BITS_PER_WORD 64
 /* Trace events converted per round: stays well inside the 2 KiB frame limit. */
@@ -292,7 +293,7 @@ int vmctl_memslot_create(struct vmctl_vm *v, const struct mmulab_memslot *req)
 	/* The interpreter's slot id and range (core/vm/reserved.h). */
 	if (req->id == MMULAB_RSV_SLOT || vm_rsv_gpa_meets(req->base_gpa, req->size))
 		return -EINVAL;
-	if (vm_memslot_by_id(v->vm, req->id))
+	if (vm_memslot_by_id(v->vm, req->id) || vmctl_mmio_overlap(v, req->base_gpa, req->size))
 		return -EEXIST;
 	if (v->vm->nr_slots == VM_MAX_MEMSLOTS)
 		return -ENOSPC;
@@ -330,6 +331,8 @@ int vmctl_memslot_move(struct vmctl_vm *v, const struct mmulab_memslot_move *req
 	    vm_rsv_gpa_meets(req->base_gpa, slot->npages << PAGE_SHIFT))
 		return -EINVAL;
 	ret = vmctl_slot_range(v, req->base_gpa, slot->npages << PAGE_SHIFT, slot->backing);
+	if (!ret && vmctl_mmio_overlap(v, req->base_gpa, slot->npages << PAGE_SHIFT))
+		ret = -EEXIST;
 	return ret ? ret : vmctl_errno(vm_memslot_move(v->vm, req->id, req->base_gpa));
 }
 

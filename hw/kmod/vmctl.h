@@ -35,6 +35,9 @@ int vmctl_memslot_delete(struct vmctl_vm *v, const struct mmulab_memslot_id *req
 int vmctl_memslot_move(struct vmctl_vm *v, const struct mmulab_memslot_move *req);
 int vmctl_memslot_flags(struct vmctl_vm *v, const struct mmulab_memslot_flags *req);
 
+/* A range of the VM's device (vmctl_mmio.c). */
+int vmctl_mmio_create(struct vmctl_vm *v, const struct mmulab_mmio *req);
+
 /* req->addr is ignored: buf holds (or receives) req->len bytes. */
 int vmctl_gpa_io_check(struct vmctl_vm *v, const struct mmulab_gpa_io *req);
 int vmctl_write_gpa(struct vmctl_vm *v, const struct mmulab_gpa_io *req, const void *buf);

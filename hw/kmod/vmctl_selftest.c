@@ -125,6 +125,44 @@ static void test_memslots(struct selftest *t)
 		 -ENOENT);
 }
 
+/* The device at 0xfee00000, next to slot 0's [0, 4M); room for no more than MMULAB_MAX_MMIO ranges. */
+#define ST_MMIO 0xfee00000ULL
+
+static void test_mmio(struct selftest *t)
+{
+	struct mmulab_mmio dev = { .base = ST_MMIO, .size = 0x100 }, bad;
+	struct mmulab_memslot onto = {
+		.id = 2, .base_gpa = ST_MMIO, .size = 4096, .backing = MMULAB_LEVEL_4K,
+	};
+	unsigned int i;
+	int ret = 0;
+
+	CHECK_EQ(t, "mmio create", vmctl_mmio_create(t->vm, &dev), 0);
+	CHECK_EQ(t, "mmio create again", vmctl_mmio_create(t->vm, &dev), -EEXIST);
+	bad = (struct mmulab_mmio){ .base = ST_MMIO + 0xf8, .size = 16 };
+	CHECK_EQ(t, "mmio overlapping the first", vmctl_mmio_create(t->vm, &bad), -EEXIST);
+	bad = (struct mmulab_mmio){ .base = 4 * MIB - 8, .size = 16 };
+	CHECK_EQ(t, "mmio overlapping memslot 0", vmctl_mmio_create(t->vm, &bad), -EEXIST);
+	bad = (struct mmulab_mmio){ .base = ST_MMIO + 0x1004, .size = 8 };
+	CHECK_EQ(t, "mmio base not 8-byte aligned", vmctl_mmio_create(t->vm, &bad), -EINVAL);
+	bad = (struct mmulab_mmio){ .base = ST_MMIO + 0x1000, .size = 12 };
+	CHECK_EQ(t, "mmio size not a multiple of 8", vmctl_mmio_create(t->vm, &bad), -EINVAL);
+	bad.size = 0;
+	CHECK_EQ(t, "mmio of size 0", vmctl_mmio_create(t->vm, &bad), -EINVAL);
+	bad = (struct mmulab_mmio){ .base = (1ULL << 46) - 8, .size = 16 };
+	CHECK_EQ(t, "mmio beyond MAXPHYADDR", vmctl_mmio_create(t->vm, &bad), -ERANGE);
+	bad = (struct mmulab_mmio){ .base = VM_RSV_GPA, .size = 8 };
+	CHECK_EQ(t, "mmio in the module's range", vmctl_mmio_create(t->vm, &bad), -EINVAL);
+	CHECK_EQ(t, "memslot onto the device", vmctl_memslot_create(t->vm, &onto), -EEXIST);
+	for (i = 1; i < MMULAB_MAX_MMIO && !ret; i++) {
+		bad = (struct mmulab_mmio){ .base = ST_MMIO + i * 0x1000, .size = 8 };
+		ret = vmctl_mmio_create(t->vm, &bad);
+	}
+	CHECK_EQ(t, "mmio ranges up to the maximum", ret, 0);
+	bad.base += 0x1000;
+	CHECK_EQ(t, "mmio range over the maximum", vmctl_mmio_create(t->vm, &bad), -ENOSPC);
+}
+
 static void test_gpa_io(struct selftest *t)
 {
 	static const char msg[] = "mmulab";
@@ -335,6 +373,9 @@ static void test_memslot_changes(struct selftest *t)
 	struct mmulab_memslot_flags ro = { .id = 0, .flags = MMULAB_SLOT_READONLY };
 
 	CHECK_EQ(t, "flags: read-only cannot be added", vmctl_memslot_flags(t->vm, &ro), -EINVAL);
+	mv.base_gpa = ST_MMIO - 2 * MIB;
+	CHECK_EQ(t, "move slot 0 onto the device", vmctl_memslot_move(t->vm, &mv), -EEXIST);
+	mv.base_gpa = 1ULL << 30;
 	CHECK_EQ(t, "move slot 0 to 1G", vmctl_memslot_move(t->vm, &mv), 0);
 	CHECK_EQ(t, "fault at the old place", fault(t, 0x1000, MMULAB_ACCESS_READ, NULL),
 		 MMULAB_FAULT_MMIO);
@@ -355,6 +396,7 @@ int vmctl_selftest(void)
 	CHECK_EQ(&t, "create a tdp VM", ret, 0);
 	if (!ret) {
 		test_memslots(&t);
+		test_mmio(&t);
 		test_gpa_io(&t);
 		test_vcpus(&t);
 		test_faults(&t);

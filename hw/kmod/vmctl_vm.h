@@ -35,6 +35,8 @@ struct vmctl_vm {
 	 * or less.  Fixed.
 	 */
 	uint8_t maxphyaddr;
+	/* The device's ranges (MMULAB_MMIO_CREATE); vm->mmio points here, vm->nr_mmio counts them. */
+	struct scn_mmio mmio[MMULAB_MAX_MMIO];
 	/*
 	 * The world switch's side, made at the first MMULAB_RUN (guest.h:
 	 * the reserved region).  Changed only by ioctls, which the file's
@@ -62,6 +64,8 @@ int vmctl_mem_check(const struct vmctl_vm *v);
  * or of the TDP tables when they map less (NPT on a 4-level host).
  */
 uint64_t vmctl_gpa_end(const struct vmctl_vm *v);
+/* [gpa, gpa + size) meets one of the device's ranges (vmctl_mmio.c). */
+bool vmctl_mmio_overlap(const struct vmctl_vm *v, uint64_t gpa, uint64_t size);
 /* The vCPU with this id: 0, or -EINVAL (id out of range) / -ENOENT. */
 int vmctl_vcpu_lookup(const struct vmctl_vm *v, uint32_t id, struct vcpu **vcpu);
 

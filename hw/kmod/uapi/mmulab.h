@@ -20,9 +20,9 @@
 /*
  * Bumped on any incompatible change; MMULAB_CREATE_VM must name it.
  * 2: the reserved guest-physical range moved below 4 GiB (for 32-bit
- * guests); MMULAB_ACCESS_IMPLICIT.
+ * guests); MMULAB_ACCESS_IMPLICIT.  3: MMULAB_MMIO_CREATE.
  */
-#define MMULAB_API_VERSION 2
+#define MMULAB_API_VERSION 3
 
 /* ioctl type byte (Documentation/userspace-api/ioctl/ioctl-number.rst lists 0xB8 free). */
 #define MMULAB_IOCTL_TYPE 0xB8
@@ -39,6 +39,7 @@
  */
 #define MMULAB_RSV_SLOT         31
 #define MMULAB_MAX_VCPUS        64      /* vCPU ids are 0..63 */
+#define MMULAB_MAX_MMIO         16      /* device ranges per VM */
 #define MMULAB_SLOT_SIZE_MAX    (1ULL << 40)  /* one memslot: 1 TiB (sparse) */
 #define MMULAB_GPA_IO_MAX       (1ULL << 20)  /* one read/write of guest memory: 1 MiB */
 #define MMULAB_RUN_MAX          4096    /* accesses in one MMULAB_RUN batch */
@@ -111,6 +112,20 @@ struct mmulab_memslot_move {
 struct mmulab_memslot_flags {
 	__u32 id;            /* an existing slot */
 	__u32 flags;         /* MMULAB_SLOT_*: only DIRTY_LOG may change */
+};
+
+/* ---- MMIO: guest-physical ranges with a device behind them --------------------------- */
+
+/*
+ * One range of the VM's device (core/vm/mmio.h): 8-byte registers that
+ * read as all ones until written.  It has no memory behind it, so every
+ * guest access there exits and the module performs it on the device
+ * (hw/kmod/README.md, "MMIO and ROM").  Ranges stay for the VM's life, and never
+ * overlap a memslot: a memslot created or moved onto one is -EEXIST.
+ */
+struct mmulab_mmio {
+	__u64 base;          /* a multiple of 8 */
+	__u64 size;          /* bytes: > 0, a multiple of 8 */
 };
 
 /* ---- guest memory, as the host sees it -------------------------------------------- */
@@ -312,6 +327,7 @@ struct mmulab_dirty_clear {
 #define MMULAB_MEMSLOT_DELETE  _IOW(MMULAB_IOCTL_TYPE, 0x11, struct mmulab_memslot_id)
 #define MMULAB_MEMSLOT_MOVE    _IOW(MMULAB_IOCTL_TYPE, 0x12, struct mmulab_memslot_move)
 #define MMULAB_MEMSLOT_FLAGS   _IOW(MMULAB_IOCTL_TYPE, 0x13, struct mmulab_memslot_flags)
+#define MMULAB_MMIO_CREATE     _IOW(MMULAB_IOCTL_TYPE, 0x14, struct mmulab_mmio)
 #define MMULAB_WRITE_GPA       _IOW(MMULAB_IOCTL_TYPE, 0x20, struct mmulab_gpa_io)
 #define MMULAB_READ_GPA        _IOW(MMULAB_IOCTL_TYPE, 0x21, struct mmulab_gpa_io)
 #define MMULAB_CREATE_VCPU     _IOW(MMULAB_IOCTL_TYPE, 0x30, struct mmulab_vcpu_create)

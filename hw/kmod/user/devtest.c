@@ -295,6 +295,11 @@ int main(void)
 	EQ("slot", kmod_client_memslot_create(&c, 0, 0, 4 * MIB, 0, MMULAB_LEVEL_2M), 0);
 	EQ("slot again", kmod_client_memslot_create(&c, 0, 0, 4 * MIB, 0, MMULAB_LEVEL_2M), -EEXIST);
 	EQ("slot 1G backing unaligned", kmod_client_memslot_create(&c, 1, 1 << 30, 4 * MIB, 0, MMULAB_LEVEL_1G), -EINVAL);
+	EQ("mmio", kmod_client_mmio_create(&c, 0xfee00000, 0x100), 0);
+	EQ("mmio again", kmod_client_mmio_create(&c, 0xfee00000, 8), -EEXIST);
+	EQ("mmio over slot 0", kmod_client_mmio_create(&c, 0x1000, 8), -EEXIST);
+	EQ("mmio bad ptr", raw_ioctl(c.fd, MMULAB_MMIO_CREATE, (void *)8), -EFAULT);
+	EQ("slot onto mmio", kmod_client_memslot_create(&c, 1, 0xfee00000, MIB, 0, MMULAB_LEVEL_4K), -EEXIST);
 	EQ("write", kmod_client_write_gpa(&c, 0x1ffff0, buf, sizeof(buf)), 0);
 	memset(back, 0, sizeof(back));
 	EQ("read", kmod_client_read_gpa(&c, 0x1ffff0, back, sizeof(back)), 0);
