@@ -5,14 +5,15 @@
  *
  * open builds the VM in user space with vm_setup, as ref does (memslots,
  * the guest's tables and data in guest memory), and copies it into a VM
- * of the module: the same memslots, every guest page vm_setup touched
- * (write-gpa), the vCPUs with their registers.  Accesses then go to
- * MMULAB_RUN, which performs them in the module's guest on SVM, with the
- * run's backend building the nested tables (implicit supervisor-mode reads
- * too, as the CPU's read of an IDT gate); write-gpa and check-gpa go to
- * the module's guest memory.  Every other step is refused with an error at
- * its line: the module cannot do it yet.  The user-space VM is only the
- * builder; after open, the module's memory is the guest's.
+ * of the module: the same memslots and device ranges, every guest page
+ * vm_setup touched (write-gpa), the vCPUs with their registers.  Accesses
+ * then go to MMULAB_RUN, which performs them in the module's guest on SVM,
+ * with the run's backend building the nested tables (implicit
+ * supervisor-mode reads too, as the CPU's read of an IDT gate); write-gpa
+ * and check-gpa go to the module's guest memory.  Every other step is
+ * refused with an error at its line: the module cannot do it yet.  The
+ * user-space VM is only the builder; after open, the module's memory is
+ * the guest's.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -277,7 +278,10 @@ static int kmod_access(struct kmod_exec *k, const struct scn_step *st, struct st
 				  (unsigned long long)st->u.access.gva, paging_mode_name(v->walk.mode));
 	if (ret == -EFAULT)
 		return kmod_error(err, st->line, 0,
-				  "MMULAB_RUN: the access reached MMIO (no memslot) or a fault the MMU could not fix; the module does not emulate devices yet (dmesg says which)");
+				  "MMULAB_RUN: a fault the MMU could not fix (dmesg says which)");
+	if (ret == -ENXIO)
+		return kmod_error(err, st->line, 0,
+				  "MMULAB_RUN: the access or the guest's tables reached a gpa with neither memory nor a device (dmesg says which)");
 	if (ret)
 		return kmod_error(err, st->line, ret, "MMULAB_RUN");
 	if (done != 1)
@@ -543,6 +547,7 @@ static void kmod_costs(void *state, struct exec_costs *out)
 		return;
 	out->exits[EXEC_EXIT_TDP_VIOLATION] = rs.tdp_violations;
 	out->exits[EXEC_EXIT_TDP_MISCONFIG] = rs.tdp_misconfigs;
+	out->exits[EXEC_EXIT_MMIO] = rs.mmio;
 	out->tlb_flushes = rs.flushes;
 	out->vm_entries = rs.entries;
 	out->tsc_guest = rs.tsc_guest;

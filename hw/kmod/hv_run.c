@@ -3,8 +3,9 @@
  * hw/kmod/hv_run.c — the run loop, the same for SVM and VMX: the TDP root
  * from the MMU, a TLB flush when the MMU asked for one, and the exits the
  * vendor describes (hv.h) turned into what they mean: a fault for
- * mmu_page_fault, the end of a batch, the result of a single access, or
- * an error.  Core headers only (the vendors have the kernel's).
+ * mmu_page_fault, an access to emulate (hv_emulate.c), the end of a
+ * batch, the result of a single access, or an error.  Core headers only
+ * (the vendors have the kernel's).
  */
 #include <linux/errno.h>
 
@@ -12,14 +13,35 @@
 #include "core/mmu/mmu.h"
 #include "core/platform.h"
 #include "core/vm/vm.h"
+#include "core/x86/bits.h"
 #include "hw/kmod/hv.h"
+#include "hw/kmod/hv_emulate.h"
 #include "hw/kmod/hv_run.h"
 
 #define VECTOR_GP	13
 #define VECTOR_PF	14
 
+/*
+ * The MMU found no memory the guest may use this way (MMU_FAULT_MMIO):
+ * for the data, the access is emulated; for the guest's own tables it is
+ * an error (ref cannot read tables outside memory either; KVM's emulator
+ * would skip the A/D updates of tables in ROM, which mmulab does not do yet).
+ */
+static int hv_mmio(struct hv_vcpu *v, struct hv_run *r, const struct hv_exit *e)
+{
+	bool rom;
+
+	if (!e->guest_table)
+		return hv_emulate_mmio(v, r, e);
+	rom = vm_find_memslot(v->vcpu->vm, e->gpa >> PAGE_SHIFT);
+	plat_log(PLAT_LOG_ERR, "%s: the guest's page tables at gpa %#llx are %s", v->ops->name,
+		 e->gpa, rom ? "in a read-only memslot: their A/D updates are not emulated yet" :
+			       "in no memory");
+	return rom ? -ENOSYS : -ENXIO;
+}
+
 /* A TDP exit as the MMU's fault: EPT violation / #NPF, or a misconfigured (MMIO) SPTE. */
-static int hv_handle_tdp(struct hv_vcpu *v, const struct hv_exit *e)
+static int hv_handle_tdp(struct hv_vcpu *v, struct hv_run *r, const struct hv_exit *e)
 {
 	struct mmu_fault f = {
 		.addr = e->gpa,
@@ -36,13 +58,7 @@ static int hv_handle_tdp(struct hv_vcpu *v, const struct hv_exit *e)
 			 v->ops->name, e->gpa, e->raw, mmu_strerror(ret));
 		return ret == MMU_ENOMEM ? -ENOMEM : -EFAULT;
 	}
-	if (f.outcome == MMU_FAULT_MMIO) {
-		/* No device emulation yet: the guest would fault here forever. */
-		plat_log(PLAT_LOG_ERR, "%s: gpa %#llx is MMIO (no memslot): not emulated yet",
-			 v->ops->name, e->gpa);
-		return -ENOSYS;
-	}
-	return 0;
+	return f.outcome == MMU_FAULT_MMIO ? hv_mmio(v, r, e) : 0;
 }
 
 /* The TDP tables of v's current root, in the vendor's terms. */
@@ -118,7 +134,7 @@ int hv_vcpu_run(struct hv_vcpu *v, struct hv_run *r)
 				r->access_gpa = e.gpa;
 				return 0;
 			}
-			ret = hv_handle_tdp(v, &e);
+			ret = hv_handle_tdp(v, r, &e);
 			if (ret)
 				return ret;
 			break;

@@ -15,6 +15,7 @@ struct hv_run_stats {
 	u64 exits;	/* one per entry */
 	u64 tdp;	/* #NPF / EPT violations (a missing or lacking SPTE) */
 	u64 misconfig;	/* #NPF with RSVD / EPT misconfigurations (MMIO SPTEs) */
+	u64 mmio;	/* accesses performed on the device in the guest's place */
 	u64 intr;	/* external interrupts and NMIs */
 	u64 flushes;	/* entries that flushed the guest's TLB */
 	u64 tsc_guest;	/* TSC ticks from just before each entry to just after its exit */
@@ -48,10 +49,13 @@ struct hv_run {
 /*
  * Run v until the guest's hypercall (0), handling TDP faults through the
  * MMU on the way.  Also 0 when r asked for it and the guest took #PF or
- * #GP, or its one access reached its gpa.  -E2BIG after r->max_exits exits;
+ * #GP, or its one access reached its gpa.  An access to MMIO or ROM is
+ * performed in the guest's place (hv_emulate.h).  -E2BIG after
+ * r->max_exits exits;
  * -EIO on a failed entry, a triple fault or an unexpected exit (dumped:
  * load the state again before another run); -EFAULT on a fault the MMU
- * cannot fix; -ENOSYS on an access to MMIO (not emulated yet).
+ * cannot fix; hv_emulate_mmio's errors; -ENXIO / -ENOSYS when the guest's
+ * own tables are in no memory / in ROM (their A/D updates: not emulated).
  */
 int hv_vcpu_run(struct hv_vcpu *v, struct hv_run *r);
 

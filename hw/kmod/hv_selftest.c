@@ -13,7 +13,10 @@
  * accesses of batch 2 miss the guest's own tables: its #PF handler must
  * report CR2 and the error code and go on with the next command.  Between
  * the batches every SPTE is zapped: the MMU's flush request must become
- * a TLB flush on the next entry, and batch 2 must fault again.
+ * a TLB flush on the next entry, and batch 2 must fault again.  Batch 1
+ * also reads and writes a device range (MMIO, no memslot): the run must
+ * emulate those accesses on core/vm's device, whose registers read as
+ * all ones until written, which memory never does.
  *
  * hv_selftest() (hv.c) runs it on one CPU and prints one line:
  * "<vendor> selftest PASS ...", "FAIL ..." or "SKIP (...)"; it never
@@ -37,6 +40,9 @@
 #define ST_MAX_EXITS	100000
 /* What the self-test's VM asks for: 4-level tables, unless the vendor needs 5. */
 #define ST_MAXPHYADDR	46
+/* The device range: below 4 GiB, where the guest's own tables map gva == gpa, and outside the memslot. */
+#define ST_MMIO		0xfee00000ULL
+#define ST_MMIO_SIZE	0x100
 
 struct st_check {
 	struct guest_cmd cmd;
@@ -64,7 +70,16 @@ static const struct st_check batch1[] = {
 	WR(4, 0x50000c, 0xcafef00d),
 	WR(4, 0x7ffffc, 0x55aa55aa),		/* the slot's last bytes */
 	RD(8, 0x500000, 0x0123456789abcdefULL),	/* read after write */
+	/* The device: all ones until written; a write replaces only its bytes. */
+	RD(4, ST_MMIO + 0x10, 0xffffffff),
+	WR(8, ST_MMIO + 0x8, 0x1122334455667788ULL),
+	RD(2, ST_MMIO + 0xa, 0x5566),
+	WR(1, ST_MMIO + 0x11, 0),
+	RD(8, ST_MMIO + 0x10, 0xffffffffffff00ffULL),
 };
+
+/* Accesses of batch 1 at ST_MMIO: each must have been emulated. */
+#define ST_MMIO_ACCESSES 5
 
 static const struct st_check batch2[] = {
 	RD(8, 0x500008, 0xcafef00d1234005aULL),
@@ -140,6 +155,7 @@ static int st_batch(struct st_ctx *c, const struct st_check *chk, unsigned int n
 static int st_run(struct st_ctx *c)
 {
 	static const u64 v64 = 0x8877665544332211ULL;
+	static const struct scn_mmio st_mmio = { .base = ST_MMIO, .size = ST_MMIO_SIZE };
 	struct x86_cpu_features feat = {
 		.maxphyaddr = c->maxphyaddr,
 		.gbpages = c->gbpages,
@@ -157,6 +173,8 @@ static int st_run(struct st_ctx *c)
 	c->vm = vm_create(&feat);
 	if (!c->vm)
 		return st_fail(c, "vm_create");
+	c->vm->mmio = &st_mmio;
+	c->vm->nr_mmio = 1;
 	ret = vm_memslot_create(c->vm, 0, 0, ST_SLOT_SIZE, 0, MMU_LEVEL_4K);
 	if (ret)
 		return st_fail(c, "memslot: %s", mmu_strerror(ret));
@@ -190,6 +208,9 @@ static int st_run(struct st_ctx *c)
 	ret = st_batch(c, batch1, ARRAY_SIZE(batch1), 1);
 	if (ret)
 		return ret;
+	if (c->stats.mmio != ST_MMIO_ACCESSES)
+		return st_fail(c, "batch 1: %llu device accesses emulated, expected %u",
+			       c->stats.mmio, ST_MMIO_ACCESSES);
 	/*
 	 * Zap every SPTE: the MMU asks for a remote flush, and batch 2 must
 	 * fault its pages in again.  (Every batch starts with a flush anyway,
@@ -224,10 +245,10 @@ static int st_run(struct st_ctx *c)
 		return st_fail(c, "no TDP fault reached the MMU (pf_taken=%llu tdp=%llu)",
 			       ms.v[MMU_STAT_PF_TAKEN], c->stats.tdp);
 	plat_snprintf(c->why, c->len,
-		 "(%s_levels=%d exits=%llu tdp=%llu intr=%llu pf_taken=%llu pf_fixed=%llu flushes=%llu)",
+		 "(%s_levels=%d exits=%llu tdp=%llu mmio=%llu intr=%llu pf_taken=%llu pf_fixed=%llu flushes=%llu)",
 		 c->ops->ept ? "ept" : "npt", c->vm->mmu->spte_fmt.root_level, c->stats.exits,
-		 c->stats.tdp, c->stats.intr, ms.v[MMU_STAT_PF_TAKEN], ms.v[MMU_STAT_PF_FIXED],
-		 c->stats.flushes);
+		 c->stats.tdp, c->stats.mmio, c->stats.intr, ms.v[MMU_STAT_PF_TAKEN],
+		 ms.v[MMU_STAT_PF_FIXED], c->stats.flushes);
 	return 0;
 }
 

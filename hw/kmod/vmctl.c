@@ -56,7 +56,7 @@ _Static_assert(sizeof(struct mmulab_access) == 48, "ABI");
 _Static_assert(sizeof(struct mmulab_run) == 32, "ABI");
 _Static_assert(sizeof(struct mmulab_fault) == 32, "ABI");
 _Static_assert(sizeof(struct mmulab_stats) == 24, "ABI");
-_Static_assert(sizeof(struct mmulab_run_stats) == 80, "ABI");
+_Static_assert(sizeof(struct mmulab_run_stats) == 88, "ABI");
 _Static_assert(sizeof(struct mmulab_trace_event) == 40, "ABI");
 _Static_assert(sizeof(struct mmulab_trace) == 32, "ABI");
 _Static_assert(sizeof(struct mmulab_dirty_log) == 32, "ABI");
@@ -525,6 +525,7 @@ int vmctl_run_stats(struct vmctl_vm *v, struct mmulab_run_stats *req)
 		.tsc_guest = s->tsc_guest,
 		.tsc_exits = s->tsc_exits,
 		.tsc_khz = hv_tsc_khz(),
+		.mmio = s->mmio,
 	};
 	return 0;
 }

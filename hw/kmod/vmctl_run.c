@@ -364,7 +364,13 @@ static int vmctl_cpu_access_result(struct vmctl_run_ctx *c, struct mmulab_access
 		a->cr2 = run->pf_cr2;
 	} else if (run->reached) {
 		gpa = (run->access_gpa & ~(PAGE_SIZE_4K - 1)) | (a->gva & (PAGE_SIZE_4K - 1));
-		ret = vm_read_value(c->v->vm, gpa, a->size, &val);
+		/* As ref: a read of a device range (a fetch, an implicit read) reads the device. */
+		if (vm_gpa_is_mmio(c->v->vm, gpa)) {
+			ret = vm_mmio_read(c->v->vm, gpa, a->size, &val);
+			c->v->run_stats.mmio += !ret;
+		} else {
+			ret = vm_read_value(c->v->vm, gpa, a->size, &val);
+		}
 		if (ret)
 			return vmctl_errno(ret);
 		a->outcome = MMULAB_OUTCOME_OK;

@@ -280,6 +280,7 @@ struct mmulab_run_stats {
 	__u64 tsc_guest;     /* out: TSC ticks from just before each entry to just after its exit */
 	__u64 tsc_exits;     /* out: TSC ticks handling exits: from an exit to the next entry */
 	__u64 tsc_khz;       /* out: the TSC's frequency, 0 if the kernel does not know it */
+	__u64 mmio;          /* out: accesses the module performed on the device in the guest's place */
 	__u64 reserved;      /* in: zero */
 };
 
