@@ -85,6 +85,7 @@ void hv_vcpu_load(struct hv_vcpu *v, const struct hv_state *st, u64 rip, u64 rsp
 	v->state = *st;
 	v->state_dirty = true;
 	memset(&v->regs, 0, sizeof(v->regs));
+	v->event.pending = false;
 	v->regs.rip = rip;
 	v->regs.rsp = rsp;
 	v->regs.rflags = RFLAGS_FIXED;

@@ -57,6 +57,20 @@ struct hv_state {
 	u32 pkru;		/* the guest's PKRU */
 };
 
+/*
+ * An exception for the guest's IDT: one the host injects with the next
+ * entry (a #PF the hardware did not raise: hv_maxphyaddr.c), or one whose
+ * delivery an exit interrupted, to be injected again (APM 15.7.2, SDM
+ * 27.2.4; KVM's kvm_requeue_exception).  Only exceptions: the guest runs
+ * with interrupts off and NMIs are intercepted.
+ */
+struct hv_event {
+	bool pending;
+	u8 vector;
+	bool has_error_code;	/* the exception pushes error_code (#PF, #GP, ...) */
+	u32 error_code;
+};
+
 /* The TDP tables the CPU walks for the guest, as the MMU built them. */
 struct hv_tdp {
 	u64 root;		/* hpa of the top-level table */
@@ -88,6 +102,16 @@ struct hv_exit {
 	u8 vector;
 	u32 error_code;
 	u64 cr2;		/* #PF: the faulting linear address */
+	/*
+	 * Any exit: the exception the CPU was delivering when the exit came
+	 * (SVM EXITINTINFO, VMX IDT-vectoring information).  A software
+	 * interrupt there (the INT n of an implicit read, vmctl_run.c) is
+	 * left out: its RIP is still the INT's, which the next entry runs
+	 * again, as KVM retries INT n without NRIPS.  An external interrupt
+	 * or NMI there cannot happen to this guest: the vendor reports the
+	 * exit as HV_EXIT_OTHER.
+	 */
+	struct hv_event interrupted;
 };
 
 /* What a vendor offers on this CPU, and the vendor's entry points. */
@@ -114,9 +138,11 @@ struct hv_ops {
 	void (*vcpu_destroy)(struct hv_vcpu *v);
 	/*
 	 * One entry and exit, with interrupts handled: loads v->state first if
-	 * v->state_dirty, then v->regs; after the exit v->regs holds the
-	 * guest's registers and *exit what happened.  flush: flush the
-	 * guest's TLB entries (guest-physical and combined) before it runs.
+	 * v->state_dirty, then v->regs; delivers v->event with the entry when
+	 * it is pending (SVM EVENTINJ, VMX VM-entry interruption information)
+	 * and clears it; after the exit v->regs holds the guest's registers
+	 * and *exit what happened.  flush: flush the guest's TLB entries
+	 * (guest-physical and combined) before it runs.
 	 */
 	void (*enter)(struct hv_vcpu *v, const struct hv_tdp *tdp, bool flush,
 		      struct hv_exit *exit);
@@ -142,6 +168,7 @@ struct hv_vcpu {
 	struct hv_state state;	/* what hv_vcpu_load set; the vendor reads it */
 	bool state_dirty;	/* state changed since the last entry: load it all */
 	struct hv_regs regs;	/* general registers, rsp, rip, rflags: in and out of each entry */
+	struct hv_event event;	/* delivered with the next entry (enter clears it); a #PF's CR2 is regs.cr2 */
 	bool flush_pending;	/* the MMU asked for a flush; the next entry takes it (atomic) */
 };
 
@@ -154,7 +181,7 @@ int hv_find(const struct hv_ops **out);
 /* Allocate and free the vendor state of v (v->ops set by the caller). */
 int hv_vcpu_init(struct hv_vcpu *v, const struct hv_ops *ops, struct vcpu *vcpu);
 void hv_vcpu_destroy(struct hv_vcpu *v);
-/* The guest's full state for the next entry; regs are zeroed and set from rip/rsp. */
+/* The guest's full state for the next entry; regs are zeroed and set from rip/rsp, no event pending. */
 void hv_vcpu_load(struct hv_vcpu *v, const struct hv_state *st, u64 rip, u64 rsp);
 /* The MMU's flush_remote_tlbs for this vCPU (vm_attach_mmu's `flush`): opaque = v. */
 void hv_flush_remote(void *opaque);

@@ -69,9 +69,11 @@ int hv_emulate_mmio(struct hv_vcpu *v, struct hv_run *r, const struct hv_exit *e
 	u64 gva, gpa;
 	int ret;
 
-	if (!guest_site_at(v->regs.rip, &site)) {
-		plat_log(PLAT_LOG_ERR, "%s: gpa %#llx is MMIO or ROM, and rip %#llx is no access site of the guest",
-			 v->ops->name, e->gpa, v->regs.rip);
+	/* During an exception's delivery RIP is the faulting instruction's, but the access is the CPU's own. */
+	if (v->event.pending || !guest_site_at(v->regs.rip, &site)) {
+		plat_log(PLAT_LOG_ERR, "%s: gpa %#llx is MMIO or ROM, and rip %#llx is no access site of the guest%s",
+			 v->ops->name, e->gpa, v->regs.rip,
+			 v->event.pending ? " (the exit came while it delivered an exception)" : "");
 		v->ops->dump(v, "an access the module cannot emulate");
 		return -EIO;
 	}

@@ -16,7 +16,8 @@ struct hv_vcpu;
  * The access at the guest's RIP reached e->gpa, where the MMU found no
  * memory it may use this way (MMU_FAULT_MMIO): perform it on the device,
  * or drop a write to a read-only memslot, and step RIP over it.  0, or
- * -EIO (RIP is at no access site: dumped), -ENXIO (neither memory nor a
+ * -EIO (RIP is at no access site, or the exit came while the CPU
+ * delivered an exception: dumped), -ENXIO (neither memory nor a
  * device there), -ENOSYS (an access crossing a page), -EINVAL (an access
  * the device refuses: across a register), -ENOMEM.
  */

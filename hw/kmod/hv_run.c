@@ -117,6 +117,8 @@ int hv_vcpu_run(struct hv_vcpu *v, struct hv_run *r)
 		t_exit = hv_tsc();
 		r->stats->tsc_guest += t_exit - t_entry;
 		r->stats->exits++;
+		/* Delivering an exception when the exit came: deliver it again (APM 15.7.2, SDM 27.2.4). */
+		v->event = e.interrupted;
 
 		switch (e.reason) {
 		case HV_EXIT_TDP:

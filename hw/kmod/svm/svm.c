@@ -6,9 +6,10 @@
  * One entry (svm_enter):
  *
  *   the guest state into the VMCB when it changed (hv_vcpu_load), then
- *   RAX/RSP/RIP/RFLAGS/CR2; nCR3 = the MMU's root; TLB_CONTROL = flush
- *   when asked; clgi; sti; VMRUN ... #VMEXIT; cli; stgi; the registers
- *   back; the exit code described as a struct hv_exit:
+ *   RAX/RSP/RIP/RFLAGS/CR2; nCR3 = the MMU's root; EVENTINJ = the event
+ *   to deliver, if any; TLB_CONTROL = flush when asked; clgi; sti; VMRUN
+ *   ... #VMEXIT; cli; stgi; the registers back; the exit code described
+ *   as a struct hv_exit, with EXITINTINFO as the event it interrupted:
  *     #NPF (0x400)      EXITINFO1 = a #PF-style error code + bits 32/33,
  *                       EXITINFO2 = the gpa
  *     INTR, NMI         the host took the interrupt at stgi
@@ -242,6 +243,35 @@ static void svm_load_state(struct svm_hw *h, const struct hv_state *st)
 	vmcb_w64(vmcb, VMCB_G_PAT, GUEST_PAT);
 }
 
+/* EVENTINJ for an exception (APM 15.20), or 0: nothing to inject. */
+static u64 svm_eventinj(const struct hv_event *ev)
+{
+	if (!ev->pending)
+		return 0;
+	return SVM_EVT_VALID | SVM_EVT_TYPE_EXCEPTION | ev->vector |
+	       (ev->has_error_code ? SVM_EVT_EV | (u64)ev->error_code << SVM_EVT_ERROR_SHIFT : 0);
+}
+
+/*
+ * EXITINTINFO as the exception whose delivery the exit interrupted (hv.h:
+ * a software interrupt is run again, not injected); false for an external
+ * interrupt or NMI.
+ */
+static bool svm_interrupted(u64 info, struct hv_event *ev)
+{
+	if (!(info & SVM_EVT_VALID) || (info & SVM_EVT_TYPE_MASK) == SVM_EVT_TYPE_SOFT_INT)
+		return true;
+	if ((info & SVM_EVT_TYPE_MASK) != SVM_EVT_TYPE_EXCEPTION)
+		return false;
+	*ev = (struct hv_event){
+		.pending = true,
+		.vector = info & SVM_EVT_VECTOR_MASK,
+		.has_error_code = info & SVM_EVT_EV,
+		.error_code = info >> SVM_EVT_ERROR_SHIFT,
+	};
+	return true;
+}
+
 /* The exit code as hv.h describes exits; VMMCALL's RIP advanced past it. */
 static void svm_decode_exit(struct hv_vcpu *v, struct hv_exit *e)
 {
@@ -254,6 +284,10 @@ static void svm_decode_exit(struct hv_vcpu *v, struct hv_exit *e)
 	e->raw = code;
 	if ((u32)code == SVM_EXIT_INVALID_LOW) {
 		e->reason = HV_EXIT_INVALID;
+		return;
+	}
+	if (!svm_interrupted(vmcb_r64(vmcb, VMCB_EXITINTINFO), &e->interrupted)) {
+		e->reason = HV_EXIT_OTHER;	/* an interrupt or NMI in delivery: the guest takes none */
 		return;
 	}
 	switch (code) {
@@ -310,6 +344,8 @@ static void svm_enter(struct hv_vcpu *v, const struct hv_tdp *tdp, bool flush,
 		v->state_dirty = false;
 	}
 	vmcb_w64(vmcb, VMCB_NCR3, tdp->root);
+	vmcb_w64(vmcb, VMCB_EVENTINJ, svm_eventinj(&v->event));
+	v->event.pending = false;
 	vmcb_w8(vmcb, VMCB_TLB_CONTROL, flush ? VMCB_TLB_FLUSH_ALL : VMCB_TLB_NOTHING);
 	vmcb_w32(vmcb, VMCB_CLEAN, 0);
 	vmcb_w64(vmcb, VMCB_RAX, v->regs.rax);

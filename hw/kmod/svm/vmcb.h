@@ -97,6 +97,19 @@
 #define SVM_EXIT_NPF		0x400
 
 #define SVM_VMMCALL_LEN		3	/* 0f 01 d9: how far to advance RIP without NRIPS */
+
+/*
+ * EVENTINJ and EXITINTINFO (APM 15.20, 15.7.2): vector 7:0, type 10:8,
+ * error code valid 11, valid 31, error code 63:32.
+ */
+#define SVM_EVT_VECTOR_MASK	0xffULL
+#define SVM_EVT_TYPE_MASK	(7ULL << 8)
+#define SVM_EVT_TYPE_EXCEPTION	(3ULL << 8)
+#define SVM_EVT_TYPE_SOFT_INT	(4ULL << 8)	/* INT n */
+#define SVM_EVT_EV		(1ULL << 11)
+#define SVM_EVT_VALID		(1ULL << 31)
+#define SVM_EVT_ERROR_SHIFT	32
+
 /* VMEXIT_INVALID is -1; QEMU writes it as 0x00000000ffffffff: test the low 32 bits. */
 #define SVM_EXIT_INVALID_LOW	0xffffffffu
 
