@@ -32,12 +32,6 @@
 
 #define PAGE_OFFSET_MASK (PAGE_SIZE_4K - 1)
 
-/* The general register at HV_* offset `off` (hv_regs.h), as the access sites name them. */
-static u64 *hv_reg(struct hv_regs *regs, u8 off)
-{
-	return (u64 *)((u8 *)regs + off);
-}
-
 /* A guest write to gpa lands in a read-only memslot: ROM, where it is dropped. */
 static bool hv_rom(const struct vm *vm, u64 gpa)
 {
@@ -62,6 +56,29 @@ static int hv_device_access(struct vm *vm, const struct guest_site *site, u64 gp
 	return ret == MMU_ENOMEM ? -ENOMEM : -EINVAL;
 }
 
+int hv_site_access(struct hv_vcpu *v, const struct hv_exit *e, const char *why,
+		   struct guest_site *site, u64 *gva)
+{
+	/* During an exception's delivery RIP is the faulting instruction's, but the access is the CPU's own. */
+	if (v->event.pending || !guest_site_at(v->regs.rip, site)) {
+		plat_log(PLAT_LOG_ERR, "%s: gpa %#llx %s, and rip %#llx is no access site of the guest%s",
+			 v->ops->name, e->gpa, why, v->regs.rip,
+			 v->event.pending ? " (the exit came while it delivered an exception)" : "");
+		v->ops->dump(v, "an exit the module cannot complete");
+		return -EIO;
+	}
+	*gva = *hv_reg(&v->regs, site->addr_reg) + site->disp;
+	if (site->addr32)
+		*gva = (u32)*gva;
+	/* Scenarios never cross a page (docs/scenario-format.md): then the exit's gpa is the access's. */
+	if ((*gva & PAGE_OFFSET_MASK) + site->bytes > PAGE_SIZE_4K) {
+		plat_log(PLAT_LOG_ERR, "%s: the %u-byte access at va %#llx crosses a page, and gpa %#llx %s: not emulated",
+			 v->ops->name, site->bytes, *gva, e->gpa, why);
+		return -ENOSYS;
+	}
+	return 0;
+}
+
 int hv_emulate_mmio(struct hv_vcpu *v, struct hv_run *r, const struct hv_exit *e)
 {
 	struct vm *vm = v->vcpu->vm;
@@ -69,23 +86,9 @@ int hv_emulate_mmio(struct hv_vcpu *v, struct hv_run *r, const struct hv_exit *e
 	u64 gva, gpa;
 	int ret;
 
-	/* During an exception's delivery RIP is the faulting instruction's, but the access is the CPU's own. */
-	if (v->event.pending || !guest_site_at(v->regs.rip, &site)) {
-		plat_log(PLAT_LOG_ERR, "%s: gpa %#llx is MMIO or ROM, and rip %#llx is no access site of the guest%s",
-			 v->ops->name, e->gpa, v->regs.rip,
-			 v->event.pending ? " (the exit came while it delivered an exception)" : "");
-		v->ops->dump(v, "an access the module cannot emulate");
-		return -EIO;
-	}
-	gva = *hv_reg(&v->regs, site.addr_reg) + site.disp;
-	if (site.addr32)
-		gva = (u32)gva;
-	/* Scenarios never cross a page (docs/scenario-format.md): then the exit's gpa is the access's. */
-	if ((gva & PAGE_OFFSET_MASK) + site.bytes > PAGE_SIZE_4K) {
-		plat_log(PLAT_LOG_ERR, "%s: the %u-byte access at va %#llx crosses a page into MMIO or ROM: not emulated",
-			 v->ops->name, site.bytes, gva);
-		return -ENOSYS;
-	}
+	ret = hv_site_access(v, e, "is MMIO or ROM", &site, &gva);
+	if (ret)
+		return ret;
 	/* The vendors give the byte's gpa (APM EXITINFO2, SDM "guest-physical address"); the offset is the va's anyway. */
 	gpa = (e->gpa & ~PAGE_OFFSET_MASK) | (gva & PAGE_OFFSET_MASK);
 	if (vm_gpa_is_mmio(vm, gpa)) {

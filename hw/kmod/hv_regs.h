@@ -42,6 +42,12 @@ struct hv_regs {
 	u64 rsp, rip, rflags;
 	u64 cr2;
 };
+
+/* The register at HV_* offset `off` (as the guest's access sites name them: guest.h). */
+static inline u64 *hv_reg(struct hv_regs *regs, unsigned int off)
+{
+	return (u64 *)((u8 *)regs + off);
+}
 #endif
 
 #endif

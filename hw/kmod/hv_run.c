@@ -16,10 +16,13 @@
 #include "core/x86/bits.h"
 #include "hw/kmod/hv.h"
 #include "hw/kmod/hv_emulate.h"
+#include "hw/kmod/hv_maxphyaddr.h"
 #include "hw/kmod/hv_run.h"
 
 #define VECTOR_GP	13
 #define VECTOR_PF	14
+/* An exit handler's answer besides 0 (re-enter) and -errno: the run is over, its result in r. */
+#define HV_RUN_OVER	1
 
 /*
  * The MMU found no memory the guest may use this way (MMU_FAULT_MMIO):
@@ -61,6 +64,52 @@ static int hv_handle_tdp(struct hv_vcpu *v, struct hv_run *r, const struct hv_ex
 	return f.outcome == MMU_FAULT_MMIO ? hv_mmio(v, r, e) : 0;
 }
 
+/* A #PF for the guest: the result of a run that asked for one, else delivered through its IDT. */
+static int hv_deliver_pf(struct hv_vcpu *v, struct hv_run *r, const struct hv_pf *pf)
+{
+	if (r->pf_ok) {
+		r->pf = true;
+		r->pf_code = pf->error_code;
+		r->pf_cr2 = pf->cr2;
+		return HV_RUN_OVER;
+	}
+	v->event = (struct hv_event){
+		.pending = true, .vector = VECTOR_PF,
+		.has_error_code = true, .error_code = pf->error_code,
+	};
+	/* Injection gives the vector and error code only: CR2 is the host's to load (KVM's exception payload). */
+	v->regs.cr2 = pf->cr2;
+	return 0;
+}
+
+/* An EPT violation / #NPF: a #PF of the guest's own, the CPU's one access reached, or the MMU's fault. */
+static int hv_tdp_exit(struct hv_vcpu *v, struct hv_run *r, const struct hv_exit *e)
+{
+	struct hv_pf pf;
+	int ret;
+
+	if (e->misconfig)
+		r->stats->misconfig++;
+	else
+		r->stats->tdp++;
+	/* No memslot can be there: the guest's own walk has a reserved-bit fault (hv_maxphyaddr.c). */
+	if (e->gpa >> r->maxphyaddr) {
+		ret = hv_pf_beyond_maxphyaddr(v, r, e, &pf);
+		return ret ? ret : hv_deliver_pf(v, r, &pf);
+	}
+	/*
+	 * Nothing but the interpreter's own pages was touched yet, so the
+	 * first TDP fault on a final gpa elsewhere is the access.
+	 */
+	if (r->stop_at_access && !e->guest_table &&
+	    (e->gpa < r->own_gpa || e->gpa - r->own_gpa >= r->own_size)) {
+		r->reached = true;
+		r->access_gpa = e->gpa;
+		return HV_RUN_OVER;
+	}
+	return hv_handle_tdp(v, r, e);
+}
+
 /* The TDP tables of v's current root, in the vendor's terms. */
 static void hv_tdp_of(const struct hv_vcpu *v, struct hv_tdp *tdp)
 {
@@ -71,19 +120,25 @@ static void hv_tdp_of(const struct hv_vcpu *v, struct hv_tdp *tdp)
 	tdp->ept_ad = vm->cfg.ept_ad;
 }
 
-/* An exception the run asked to see (r->pf_ok, r->gp_ok) is the run's result. */
+/*
+ * An intercepted exception: #PF when the run asked for it (r->pf_ok) or
+ * intercepts it because the guest's MAXPHYADDR is not the CPU's (the #PF
+ * the guest takes is then decided in hv_maxphyaddr.c); #GP when the run
+ * asked for it (r->gp_ok).  Anything else is an error.
+ */
 static int hv_exception(struct hv_vcpu *v, const struct hv_exit *e, struct hv_run *r)
 {
-	if (e->vector == VECTOR_PF && r->pf_ok) {
-		r->pf = true;
-		r->pf_code = e->error_code;
-		r->pf_cr2 = e->cr2;
-		return 0;
+	struct hv_pf pf;
+	int ret;
+
+	if (e->vector == VECTOR_PF && (r->pf_ok || r->maxphyaddr != hv_cpu_maxphyaddr())) {
+		ret = hv_pf_check_maxphyaddr(v, r, e, &pf);
+		return ret ? ret : hv_deliver_pf(v, r, &pf);
 	}
 	if (e->vector == VECTOR_GP && r->gp_ok) {
 		/* A non-canonical access, run alone: #GP is its result. */
 		r->gp = true;
-		return 0;
+		return HV_RUN_OVER;
 	}
 	v->ops->dump(v, "guest exception");
 	return -EIO;
@@ -122,31 +177,17 @@ int hv_vcpu_run(struct hv_vcpu *v, struct hv_run *r)
 
 		switch (e.reason) {
 		case HV_EXIT_TDP:
-			if (e.misconfig)
-				r->stats->misconfig++;
-			else
-				r->stats->tdp++;
-			/*
-			 * Nothing but the interpreter's own pages was touched yet, so
-			 * the first TDP fault on a final gpa elsewhere is the access.
-			 */
-			if (r->stop_at_access && !e.guest_table &&
-			    (e.gpa < r->own_gpa || e.gpa - r->own_gpa >= r->own_size)) {
-				r->reached = true;
-				r->access_gpa = e.gpa;
-				return 0;
-			}
-			ret = hv_handle_tdp(v, r, &e);
-			if (ret)
-				return ret;
+			ret = hv_tdp_exit(v, r, &e);
 			break;
 		case HV_EXIT_INTR:
 			r->stats->intr++;
+			ret = 0;
 			break;
 		case HV_EXIT_HYPERCALL:
 			return 0;
 		case HV_EXIT_EXCEPTION:
-			return hv_exception(v, &e, r);
+			ret = hv_exception(v, &e, r);
+			break;
 		case HV_EXIT_SHUTDOWN:
 			v->ops->dump(v, "guest shutdown (triple fault)");
 			return -EIO;
@@ -157,6 +198,8 @@ int hv_vcpu_run(struct hv_vcpu *v, struct hv_run *r)
 			v->ops->dump(v, "unexpected exit");
 			return -EIO;
 		}
+		if (ret)
+			return ret == HV_RUN_OVER ? 0 : ret;
 		hv_resched();
 	}
 	plat_log(PLAT_LOG_ERR, "%s: no hypercall after %llu exits", v->ops->name, r->max_exits);

@@ -7,6 +7,8 @@
 
 #include <linux/types.h>
 
+#include "core/x86/walk.h"
+
 struct hv_vcpu;
 
 /* Exit counters (of one run, or of a VM's life if the caller keeps adding). */
@@ -37,6 +39,18 @@ struct hv_run {
 	 */
 	bool stop_at_access;
 	u64 own_gpa, own_size;
+	/*
+	 * stop_at_access: that access, for the host's own walks of it
+	 * (hv_maxphyaddr.c): its linear address, kind, CPL and EFLAGS.AC.
+	 */
+	struct walk_access access;
+	/*
+	 * The guest's MAXPHYADDR (hv_maxphyaddr.c): a TDP fault at or above
+	 * 2^maxphyaddr is a reserved-bit #PF of the guest's; when it is not
+	 * the CPU's, the state must intercept #PF (hv_state.intercept_pf),
+	 * and each #PF is checked and delivered by the run.
+	 */
+	u8 maxphyaddr;
 	/* out */
 	bool pf;			/* pf_ok: the guest took #PF */
 	u32 pf_code;			/* its error code */
@@ -49,9 +63,11 @@ struct hv_run {
 /*
  * Run v until the guest's hypercall (0), handling TDP faults through the
  * MMU on the way.  Also 0 when r asked for it and the guest took #PF or
- * #GP, or its one access reached its gpa.  An access to MMIO or ROM is
- * performed in the guest's place (hv_emulate.h).  -E2BIG after
- * r->max_exits exits;
+ * #GP, or its one access reached its gpa.  A #PF the CPU could not raise
+ * itself (r->maxphyaddr) is injected, or is the result when r asked for
+ * #PF; an access to MMIO or ROM is performed in the guest's place
+ * (hv_emulate.h).  -EOPNOTSUPP when the CPU's MAXPHYADDR is too small for
+ * the guest's tables (hv_maxphyaddr.h); -E2BIG after r->max_exits exits;
  * -EIO on a failed entry, a triple fault or an unexpected exit (dumped:
  * load the state again before another run); -EFAULT on a fault the MMU
  * cannot fix; hv_emulate_mmio's errors; -ENXIO / -ENOSYS when the guest's

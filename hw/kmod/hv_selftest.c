@@ -18,6 +18,15 @@
  * emulate those accesses on core/vm's device, whose registers read as
  * all ones until written, which memory never does.
  *
+ * Batches 1 and 2 give the guest the CPU's MAXPHYADDR.  Batch 3 gives it
+ * a smaller one and a PDE with an address bit between the two: the CPU
+ * walks on to a gpa beyond the guest's MAXPHYADDR, and the guest's
+ * handler must get the reserved-bit #PF of its own walk, which the CPU
+ * never raised; its other #PFs, now intercepted, must reach it as they
+ * came.  On a CPU with fewer than 52 address bits, batch 4 gives the
+ * guest more: it runs while no entry sets a bit only the CPU reserves,
+ * and the run fails with -EOPNOTSUPP on one that does.
+ *
  * hv_selftest() (hv.c) runs it on one CPU and prints one line:
  * "<vendor> selftest PASS ...", "FAIL ..." or "SKIP (...)"; it never
  * makes the module fail to load.  This file is the core side (core
@@ -43,6 +52,16 @@
 /* The device range: below 4 GiB, where the guest's own tables map gva == gpa, and outside the memslot. */
 #define ST_MMIO		0xfee00000ULL
 #define ST_MMIO_SIZE	0x100
+/*
+ * Batch 3's guest MAXPHYADDR, and the address bit its PDE of ST_RSVD_VA
+ * gets (a gpa the CPU can walk to on any host, below 2^48).
+ */
+#define ST_SMALL_MAXPHYADDR	36
+/* Batch 4's guest MAXPHYADDR: the largest there is. */
+#define ST_LARGE_MAXPHYADDR	52
+/* 2 MiB pages of the guest's own identity map whose PDEs batches 3 and 4 change (3 GiB: unused). */
+#define ST_RSVD_VA	0xc0000000ULL
+#define ST_RSVD_VA2	(ST_RSVD_VA + 0x200000ULL)
 
 struct st_check {
 	struct guest_cmd cmd;
@@ -55,7 +74,9 @@ struct st_check {
 #define WR(sz, a, v)	{ { GUEST_OP_WRITE, sz, a, v, 0, 0 }, 0, GUEST_ST_OK, 0 }
 /* An access the guest's own tables do not map: its #PF handler reports it. */
 #define PF(op, sz, a, ec) { { op, sz, a, 0, 0, 0 }, a, GUEST_ST_PF, ec }
+#define PFEC_P		0x1
 #define PFEC_W		0x2
+#define PFEC_RSVD	0x8
 
 static const struct st_check batch1[] = {
 	RD(1, 0x400000, 0x11),
@@ -89,6 +110,19 @@ static const struct st_check batch2[] = {
 	WR(8, 0x300000, 0x1122334455667788ULL),
 };
 
+static const struct st_check batch3[] = {
+	RD(8, 0x500000, 0x0123456789abcdefULL),
+	PF(GUEST_OP_READ, 8, ST_RSVD_VA + 0x10, PFEC_P | PFEC_RSVD),
+	PF(GUEST_OP_WRITE, 4, ST_RSVD_VA + 0x20, PFEC_P | PFEC_W | PFEC_RSVD),
+	PF(GUEST_OP_READ, 8, 0x100000000ULL, 0),
+	RD(4, 0x7ffffc, 0x55aa55aa),
+};
+
+static const struct st_check batch4[] = {
+	RD(8, 0x500000, 0x0123456789abcdefULL),
+	PF(GUEST_OP_WRITE, 4, 0x7fff00001000ULL, PFEC_W),
+};
+
 /* Host-side checks of guest memory after both batches: gpa, bytes, value. */
 static const struct { u64 gpa; unsigned int bytes; u64 val; } memcheck[] = {
 	{ 0x500000, 8, 0x0123456789abcdefULL },
@@ -105,7 +139,8 @@ struct st_ctx {
 	struct hv_state state;
 	struct hv_run_stats stats;
 	bool gbpages;
-	uint8_t maxphyaddr;
+	uint8_t maxphyaddr;	/* the VM's: as deep as the vendor's TDP tables must be */
+	uint8_t guest_maxphyaddr;	/* the guest's in the batch (hv_run.maxphyaddr) */
 	char *why;
 	unsigned int len;
 };
@@ -120,12 +155,14 @@ static int st_batch(struct st_ctx *c, const struct st_check *chk, unsigned int n
 
 	for (i = 0; i < n; i++)
 		cmds[i] = chk[i].cmd;
-	struct hv_run run = { .max_exits = ST_MAX_EXITS, .stats = &c->stats };
+	struct hv_run run = { .max_exits = ST_MAX_EXITS, .stats = &c->stats,
+			      .maxphyaddr = c->guest_maxphyaddr };
 
 	ret = guest_load_batch(c->vm, &c->g, cmds, n);
 	if (ret)
 		return st_fail(c, "batch %d: mailbox: %s", nr, mmu_strerror(ret));
 	/* Each batch from the interpreter's start, as MMULAB_RUN's chunks. */
+	c->state.intercept_pf = c->guest_maxphyaddr != hv_cpu_maxphyaddr();
 	hv_vcpu_load(&c->hv, &c->state, c->g.e64.rip, c->g.e64.rsp);
 	c->hv.regs.rdi = c->g.e64.mbox;
 	ret = hv_vcpu_run(&c->hv, &run);
@@ -152,6 +189,69 @@ static int st_batch(struct st_ctx *c, const struct st_check *chk, unsigned int n
 	return 0;
 }
 
+/*
+ * Give the guest's 2 MiB page at gva (< 4 GiB: its identity map, one PD
+ * page per GiB from GUEST_PD) address bit `bit` too.
+ */
+static int st_pde_bit(struct st_ctx *c, u64 gva, unsigned int bit)
+{
+	u64 pde = c->g.base + GUEST_PD + gva / PAGE_SIZE_1G * PAGE_SIZE_4K +
+		  gva % PAGE_SIZE_1G / PAGE_SIZE_2M * sizeof(u64);
+	u64 val;
+	int ret = vm_read_value(c->vm, pde, 8, &val);
+
+	return ret ? ret : vm_write_value(c->vm, pde, 8, val | BIT_ULL(bit));
+}
+
+/*
+ * Batches 3 and 4 (the comment at the top): a guest MAXPHYADDR below,
+ * then above the CPU's, where the CPU has room for it.  *smaller and
+ * *larger say what was tested, for the PASS line.
+ */
+static int st_maxphyaddr(struct st_ctx *c, const char **smaller, const char **larger)
+{
+	struct guest_cmd cmd = batch4[0].cmd;
+	struct hv_run run = { .max_exits = ST_MAX_EXITS, .stats = &c->stats,
+			      .maxphyaddr = ST_LARGE_MAXPHYADDR };
+	u8 cpu = hv_cpu_maxphyaddr();
+	int ret;
+
+	*smaller = *larger = "skip";
+	if (cpu > ST_SMALL_MAXPHYADDR) {
+		ret = st_pde_bit(c, ST_RSVD_VA, ST_SMALL_MAXPHYADDR);
+		if (ret)
+			return st_fail(c, "batch 3: the PDE: %s", mmu_strerror(ret));
+		c->guest_maxphyaddr = ST_SMALL_MAXPHYADDR;
+		ret = st_batch(c, batch3, ARRAY_SIZE(batch3), 3);
+		if (ret)
+			return ret;
+		*smaller = "pf";
+	}
+	if (cpu == ST_LARGE_MAXPHYADDR)
+		return 0;
+
+	c->guest_maxphyaddr = ST_LARGE_MAXPHYADDR;
+	ret = st_batch(c, batch4, ARRAY_SIZE(batch4), 4);
+	if (ret)
+		return ret;
+	/* A read through a PDE with address bit `cpu`: reserved to the CPU, not to the guest. */
+	cmd.addr = ST_RSVD_VA2;
+	ret = st_pde_bit(c, ST_RSVD_VA2, cpu);
+	if (!ret)
+		ret = guest_load_batch(c->vm, &c->g, &cmd, 1);
+	if (ret)
+		return st_fail(c, "batch 4: %s", mmu_strerror(ret));
+	c->state.intercept_pf = true;
+	hv_vcpu_load(&c->hv, &c->state, c->g.e64.rip, c->g.e64.rsp);
+	c->hv.regs.rdi = c->g.e64.mbox;
+	ret = hv_vcpu_run(&c->hv, &run);
+	if (ret != -EOPNOTSUPP)
+		return st_fail(c, "batch 4: address bit %u, which the CPU reserves: run %d, expected %d",
+			       cpu, ret, -EOPNOTSUPP);
+	*larger = "refused";
+	return 0;
+}
+
 static int st_run(struct st_ctx *c)
 {
 	static const u64 v64 = 0x8877665544332211ULL;
@@ -165,6 +265,7 @@ static int st_run(struct st_ctx *c)
 		.dirty_mode = MMU_DIRTY_WRPROT,
 	};
 	struct x86_paging_regs regs = { 0 };
+	const char *smaller, *larger;
 	struct mmu_stats ms;
 	u64 val, tdp, flushes;
 	unsigned int i;
@@ -205,6 +306,7 @@ static int st_run(struct st_ctx *c)
 	if (ret)
 		return st_fail(c, "vm_write_gpa: %s", mmu_strerror(ret));
 
+	c->guest_maxphyaddr = hv_cpu_maxphyaddr();
 	ret = st_batch(c, batch1, ARRAY_SIZE(batch1), 1);
 	if (ret)
 		return ret;
@@ -240,15 +342,18 @@ static int st_run(struct st_ctx *c)
 			return st_fail(c, "guest memory at %#llx: %#llx, expected %#llx",
 				       memcheck[i].gpa, val, memcheck[i].val);
 	}
+	ret = st_maxphyaddr(c, &smaller, &larger);
+	if (ret)
+		return ret;
 	mmu_stats_read(c->vm->mmu, &ms);
 	if (!ms.v[MMU_STAT_PF_TAKEN] || !c->stats.tdp)
 		return st_fail(c, "no TDP fault reached the MMU (pf_taken=%llu tdp=%llu)",
 			       ms.v[MMU_STAT_PF_TAKEN], c->stats.tdp);
 	plat_snprintf(c->why, c->len,
-		 "(%s_levels=%d exits=%llu tdp=%llu mmio=%llu intr=%llu pf_taken=%llu pf_fixed=%llu flushes=%llu)",
+		 "(%s_levels=%d exits=%llu tdp=%llu mmio=%llu intr=%llu pf_taken=%llu pf_fixed=%llu flushes=%llu maxphyaddr=%u smaller=%s larger=%s)",
 		 c->ops->ept ? "ept" : "npt", c->vm->mmu->spte_fmt.root_level, c->stats.exits,
 		 c->stats.tdp, c->stats.mmio, c->stats.intr, ms.v[MMU_STAT_PF_TAKEN],
-		 ms.v[MMU_STAT_PF_FIXED], c->stats.flushes);
+		 ms.v[MMU_STAT_PF_FIXED], c->stats.flushes, hv_cpu_maxphyaddr(), smaller, larger);
 	return 0;
 }
 

@@ -16,8 +16,9 @@
  *
  * Errors say whose limit was met, in this order: -EINVAL a malformed
  * request (on every CPU), -EOPNOTSUPP this CPU cannot run it (no SVM/VMX,
- * the other TDP format, no LA57, no PKU), -ENOSYS mmulab's executor cannot
- * do it yet.  Core headers only.
+ * the other TDP format, no LA57, no PKU, a MAXPHYADDR too small for the
+ * guest's tables), -ENOSYS mmulab's executor cannot do it yet.  Core
+ * headers only.
  */
 #include <linux/errno.h>
 
@@ -220,7 +221,7 @@ static struct hv_run vmctl_hv_run(struct vmctl_run_ctx *c)
 {
 	return (struct hv_run){ .max_exits = VMCTL_RUN_MAX_EXITS, .stats = &c->v->run_stats,
 				.gp_ok = c->gp_alone, .own_gpa = c->v->guest.base,
-				.own_size = GUEST_SIZE };
+				.own_size = GUEST_SIZE, .maxphyaddr = c->v->maxphyaddr };
 }
 
 /* One chunk: acc[first, first + n) through the mailbox. */
@@ -246,7 +247,8 @@ static int vmctl_run_chunk(struct vmctl_run_ctx *c, struct hv_vcpu *hv, uint32_t
 	ret = guest_load_batch(c->v->vm, &c->v->guest, cmd, n);
 	if (ret)
 		return vmctl_errno(ret);
-	vmctl_reset(c, hv, false, false, c->entry->rip);
+	/* The guest's own handler reports a #PF, unless the run must check it first (hv_run.h). */
+	vmctl_reset(c, hv, false, c->v->maxphyaddr != hv_cpu_maxphyaddr(), c->entry->rip);
 	hv->regs.rdi = c->entry->mbox;
 	ret = hv_vcpu_run(hv, &run);
 	if (ret)
@@ -392,14 +394,19 @@ static int vmctl_run_fetch(struct vmctl_run_ctx *c, struct hv_vcpu *hv, uint32_t
 {
 	struct mmulab_access *a = &c->acc[i];
 	struct hv_run run = vmctl_hv_run(c);
+	bool cpl3 = c->paging && a->cpl == 3;
 	int ret;
 
 	mmu_zap_all(c->v->vm->mmu);
-	vmctl_reset(c, hv, c->paging && a->cpl == 3, true, a->gva);
+	vmctl_reset(c, hv, cpl3, true, a->gva);
 	if (a->flags & MMULAB_ACCESS_EFLAGS_AC)
 		hv->regs.rflags |= RFLAGS_AC;
 	run.pf_ok = true;
 	run.stop_at_access = true;
+	run.access = (struct walk_access){
+		.gva = a->gva, .kind = ACCESS_FETCH, .cpl = cpl3 ? 3 : 0,
+		.eflags_ac = a->flags & MMULAB_ACCESS_EFLAGS_AC,
+	};
 	ret = hv_vcpu_run(hv, &run);
 	return ret ? ret : vmctl_cpu_access_result(c, a, &run);
 }
@@ -441,6 +448,9 @@ static int vmctl_run_implicit(struct vmctl_run_ctx *c, struct hv_vcpu *hv, uint3
 		     c->entry->rsp);
 	run.pf_ok = true;
 	run.stop_at_access = true;
+	run.access = (struct walk_access){
+		.gva = a->gva, .kind = ACCESS_READ, .cpl = cpl3 ? 3 : 0, .implicit = true,
+	};
 	ret = hv_vcpu_run(hv, &run);
 	return ret ? ret : vmctl_cpu_access_result(c, a, &run);
 }
