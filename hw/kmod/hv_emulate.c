@@ -27,6 +27,7 @@
 #include "core/x86/bits.h"
 #include "hw/kmod/guest.h"
 #include "hw/kmod/hv.h"
+#include "hw/kmod/hv_access.h"
 #include "hw/kmod/hv_emulate.h"
 #include "hw/kmod/hv_run.h"
 
@@ -54,29 +55,6 @@ static int hv_device_access(struct vm *vm, const struct guest_site *site, u64 gp
 	plat_log(PLAT_LOG_ERR, "the device refuses the %u-byte access at gpa %#llx: %s",
 		 site->bytes, gpa, mmu_strerror(ret));
 	return ret == MMU_ENOMEM ? -ENOMEM : -EINVAL;
-}
-
-int hv_site_access(struct hv_vcpu *v, const struct hv_exit *e, const char *why,
-		   struct guest_site *site, u64 *gva)
-{
-	/* During an exception's delivery RIP is the faulting instruction's, but the access is the CPU's own. */
-	if (v->event.pending || !guest_site_at(v->regs.rip, site)) {
-		plat_log(PLAT_LOG_ERR, "%s: gpa %#llx %s, and rip %#llx is no access site of the guest%s",
-			 v->ops->name, e->gpa, why, v->regs.rip,
-			 v->event.pending ? " (the exit came while it delivered an exception)" : "");
-		v->ops->dump(v, "an exit the module cannot complete");
-		return -EIO;
-	}
-	*gva = *hv_reg(&v->regs, site->addr_reg) + site->disp;
-	if (site->addr32)
-		*gva = (u32)*gva;
-	/* Scenarios never cross a page (docs/scenario-format.md): then the exit's gpa is the access's. */
-	if ((*gva & PAGE_OFFSET_MASK) + site->bytes > PAGE_SIZE_4K) {
-		plat_log(PLAT_LOG_ERR, "%s: the %u-byte access at va %#llx crosses a page, and gpa %#llx %s: not emulated",
-			 v->ops->name, site->bytes, *gva, e->gpa, why);
-		return -ENOSYS;
-	}
-	return 0;
 }
 
 int hv_emulate_mmio(struct hv_vcpu *v, struct hv_run *r, const struct hv_exit *e)

@@ -8,21 +8,9 @@
 
 #include <linux/types.h>
 
-struct guest_site;
 struct hv_exit;
 struct hv_run;
 struct hv_vcpu;
-
-/*
- * The access the guest makes at its RIP, which took the exit e: 0 with
- * its *site and linear address *gva; -EIO when RIP is at no access site,
- * or the exit came while the CPU delivered an exception (logged with
- * `why`, what is wrong with e->gpa, and dumped); -ENOSYS for an access
- * that crosses a page (scenarios never do; the exit's gpa may then be
- * the second page's).
- */
-int hv_site_access(struct hv_vcpu *v, const struct hv_exit *e, const char *why,
-		   struct guest_site *site, u64 *gva);
 
 /*
  * The access at the guest's RIP reached e->gpa, where the MMU found no

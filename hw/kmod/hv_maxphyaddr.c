@@ -39,7 +39,7 @@
 #include "core/x86/walk.h"
 #include "hw/kmod/guest.h"
 #include "hw/kmod/hv.h"
-#include "hw/kmod/hv_emulate.h"
+#include "hw/kmod/hv_access.h"
 #include "hw/kmod/hv_maxphyaddr.h"
 #include "hw/kmod/hv_run.h"
 
@@ -57,21 +57,17 @@ static int dry_cmpxchg(void *opaque, uint64_t gpa, unsigned bytes, uint64_t old,
 }
 
 /*
- * The guest's walk for acc, as a CPU with this MAXPHYADDR makes it, over
- * the vCPU's registers: 0 with *res, or a negative MMU_E* code (a table
+ * The guest's walk for acc, as a CPU with this MAXPHYADDR makes it,
+ * changing nothing: 0 with *res, or a negative MMU_E* code (a table
  * outside memory: the walk went somewhere the other did not).
  */
 static int hv_walk(const struct hv_vcpu *v, u8 maxphyaddr, const struct walk_access *acc,
 		   struct walk_result *res)
 {
-	struct vm *vm = v->vcpu->vm;
-	const struct x86_cpu_features feat = { .maxphyaddr = maxphyaddr, .gbpages = vm->feat.gbpages };
-	const struct guest_mem dry = { .opaque = vm, .read = dry_read, .cmpxchg = dry_cmpxchg };
-	struct walk_ctx ctx;
-	int ret;
+	const struct guest_mem dry = { .opaque = v->vcpu->vm, .read = dry_read,
+				       .cmpxchg = dry_cmpxchg };
 
-	ret = walk_ctx_init(&ctx, &v->vcpu->regs, &feat);
-	return ret ? ret : walk_guest(&ctx, &dry, acc, res);
+	return hv_walk_guest(v, maxphyaddr, &dry, acc, res);
 }
 
 /* Do two walks end alike: the same error, translation or fault at the same level? */
@@ -89,43 +85,21 @@ static bool hv_same_walk(int ret_a, const struct walk_result *a, int ret_b,
 	return true;
 }
 
-/* The CPL and EFLAGS.AC of the access the guest makes now. */
-static struct walk_access hv_access_of(const struct hv_vcpu *v, u64 gva, enum access_kind kind)
-{
-	return (struct walk_access){
-		.gva = gva,
-		.kind = kind,
-		.cpl = v->state.cpl,
-		.eflags_ac = v->regs.rflags & X86_EFLAGS_AC,
-	};
-}
-
-static const char *const kind_names[] = {
-	[ACCESS_READ] = "read", [ACCESS_WRITE] = "write", [ACCESS_FETCH] = "fetch",
-};
-
 int hv_pf_beyond_maxphyaddr(struct hv_vcpu *v, const struct hv_run *r, const struct hv_exit *e,
 			    struct hv_pf *pf)
 {
 	struct walk_access acc;
 	struct walk_result res;
 	struct guest_site site;
-	u64 gva;
 	int ret;
 
-	/* The CPU makes the run's one access itself (a fetch, an implicit read): the run says which. */
-	if (r->stop_at_access) {
-		acc = r->access;
-	} else {
-		ret = hv_site_access(v, e, "is beyond the guest's MAXPHYADDR", &site, &gva);
-		if (ret)
-			return ret;
-		acc = hv_access_of(v, gva, site.op == GUEST_OP_WRITE ? ACCESS_WRITE : ACCESS_READ);
-	}
+	ret = hv_run_access(v, r, e, "is beyond the guest's MAXPHYADDR", &acc, &site);
+	if (ret)
+		return ret;
 	ret = hv_walk(v, r->maxphyaddr, &acc, &res);
 	if (ret || res.outcome != WALK_PF || !(res.error_code & PFERR_RSVD)) {
 		plat_log(PLAT_LOG_ERR, "%s: the %s at va %#llx reached gpa %#llx, beyond MAXPHYADDR %u of the guest, whose own walk %s",
-			 v->ops->name, kind_names[acc.kind], acc.gva, e->gpa, r->maxphyaddr,
+			 v->ops->name, hv_access_name(acc.kind), acc.gva, e->gpa, r->maxphyaddr,
 			 ret ? mmu_strerror(ret) : "has no reserved-bit fault");
 		v->ops->dump(v, "a TDP fault beyond MAXPHYADDR");
 		return -EIO;
@@ -147,20 +121,20 @@ int hv_pf_check_maxphyaddr(struct hv_vcpu *v, const struct hv_run *r, const stru
 		return 0;
 	/* The exit names the faulting address and whether it was a write; some runs make one access only. */
 	acc = r->stop_at_access ? r->access :
-	      hv_access_of(v, e->cr2, (e->error_code & PFERR_WRITE) ? ACCESS_WRITE : ACCESS_READ);
+	      hv_walk_access(v, e->cr2, (e->error_code & PFERR_WRITE) ? ACCESS_WRITE : ACCESS_READ);
 	ret_guest = hv_walk(v, r->maxphyaddr, &acc, &guest);
 	ret_hw = hv_walk(v, cpu, &acc, &hw);
 	if (hv_same_walk(ret_guest, &guest, ret_hw, &hw))
 		return 0;
 	if (r->maxphyaddr > cpu) {
 		plat_log(PLAT_LOG_ERR, "%s: the CPU's MAXPHYADDR (%u) is too small for this guest's page tables (MAXPHYADDR %u): its #PF %#x on the %s at va %#llx comes from address bits the guest may use",
-			 v->ops->name, cpu, r->maxphyaddr, e->error_code, kind_names[acc.kind],
+			 v->ops->name, cpu, r->maxphyaddr, e->error_code, hv_access_name(acc.kind),
 			 acc.gva);
 		return -EOPNOTSUPP;
 	}
 	if (ret_guest || guest.outcome != WALK_PF) {
 		plat_log(PLAT_LOG_ERR, "%s: #PF %#x on the %s at va %#llx, which the guest's own walk (MAXPHYADDR %u) %s",
-			 v->ops->name, e->error_code, kind_names[acc.kind], acc.gva, r->maxphyaddr,
+			 v->ops->name, e->error_code, hv_access_name(acc.kind), acc.gva, r->maxphyaddr,
 			 ret_guest ? mmu_strerror(ret_guest) : "does not fault");
 		v->ops->dump(v, "a #PF the guest's walk contradicts");
 		return -EIO;
