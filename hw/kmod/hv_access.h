@@ -15,6 +15,12 @@ struct hv_exit;
 struct hv_run;
 struct hv_vcpu;
 
+/* A #PF for the guest, when its access faults in a walk the host made: its error code (PFERR_*) and CR2. */
+struct hv_pf {
+	u32 error_code;
+	u64 cr2;
+};
+
 /*
  * The access the guest makes at its RIP, which took the exit e: 0 with
  * its *site and linear address *gva; -EIO when RIP is at no access site,

@@ -9,14 +9,9 @@
 #include <linux/types.h>
 
 struct hv_exit;
+struct hv_pf;
 struct hv_run;
 struct hv_vcpu;
-
-/* A #PF for the guest: its error code (PFERR_*) and CR2. */
-struct hv_pf {
-	u32 error_code;
-	u64 cr2;
-};
 
 /*
  * A TDP exit at a gpa at or above 2^MAXPHYADDR of the guest (r->maxphyaddr),

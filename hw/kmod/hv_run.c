@@ -15,6 +15,7 @@
 #include "core/vm/vm.h"
 #include "core/x86/bits.h"
 #include "hw/kmod/hv.h"
+#include "hw/kmod/hv_access.h"
 #include "hw/kmod/hv_emulate.h"
 #include "hw/kmod/hv_maxphyaddr.h"
 #include "hw/kmod/hv_run.h"
@@ -24,23 +25,49 @@
 /* An exit handler's answer besides 0 (re-enter) and -errno: the run is over, its result in r. */
 #define HV_RUN_OVER	1
 
+/* A #PF for the guest: the result of a run that asked for one, else delivered through its IDT. */
+static int hv_deliver_pf(struct hv_vcpu *v, struct hv_run *r, const struct hv_pf *pf)
+{
+	if (r->pf_ok) {
+		r->pf = true;
+		r->pf_code = pf->error_code;
+		r->pf_cr2 = pf->cr2;
+		return HV_RUN_OVER;
+	}
+	v->event = (struct hv_event){
+		.pending = true, .vector = VECTOR_PF,
+		.has_error_code = true, .error_code = pf->error_code,
+	};
+	/* Injection gives the vector and error code only: CR2 is the host's to load (KVM's exception payload). */
+	v->regs.cr2 = pf->cr2;
+	return 0;
+}
+
 /*
- * The MMU found no memory the guest may use this way (MMU_FAULT_MMIO):
- * for the data, the access is emulated; for the guest's own tables it is
- * an error (ref cannot read tables outside memory either; KVM's emulator
- * would skip the A/D updates of tables in ROM, which mmulab does not do yet).
+ * The MMU found no memory the guest may use this way (MMU_FAULT_MMIO).
+ * For the data, the access is emulated.  For the guest's own tables in
+ * ROM, the whole access is (KVM's emulator walks them and skips their A/D
+ * updates); tables in no memory are an error, as on ref.
  */
 static int hv_mmio(struct hv_vcpu *v, struct hv_run *r, const struct hv_exit *e)
 {
-	bool rom;
+	bool faulted;
+	struct hv_pf pf;
+	int ret;
 
 	if (!e->guest_table)
 		return hv_emulate_mmio(v, r, e);
-	rom = vm_find_memslot(v->vcpu->vm, e->gpa >> PAGE_SHIFT);
-	plat_log(PLAT_LOG_ERR, "%s: the guest's page tables at gpa %#llx are %s", v->ops->name,
-		 e->gpa, rom ? "in a read-only memslot: their A/D updates are not emulated yet" :
-			       "in no memory");
-	return rom ? -ENOSYS : -ENXIO;
+	if (!vm_find_memslot(v->vcpu->vm, e->gpa >> PAGE_SHIFT)) {
+		plat_log(PLAT_LOG_ERR, "%s: the guest's page tables at gpa %#llx are in no memory",
+			 v->ops->name, e->gpa);
+		return -ENXIO;
+	}
+	ret = hv_emulate_walk(v, r, e, &pf, &faulted);
+	if (ret)
+		return ret;
+	if (faulted)
+		return hv_deliver_pf(v, r, &pf);
+	return r->reached ? HV_RUN_OVER : 0;
 }
 
 /* A TDP exit as the MMU's fault: EPT violation / #NPF, or a misconfigured (MMIO) SPTE. */
@@ -62,24 +89,6 @@ static int hv_handle_tdp(struct hv_vcpu *v, struct hv_run *r, const struct hv_ex
 		return ret == MMU_ENOMEM ? -ENOMEM : -EFAULT;
 	}
 	return f.outcome == MMU_FAULT_MMIO ? hv_mmio(v, r, e) : 0;
-}
-
-/* A #PF for the guest: the result of a run that asked for one, else delivered through its IDT. */
-static int hv_deliver_pf(struct hv_vcpu *v, struct hv_run *r, const struct hv_pf *pf)
-{
-	if (r->pf_ok) {
-		r->pf = true;
-		r->pf_code = pf->error_code;
-		r->pf_cr2 = pf->cr2;
-		return HV_RUN_OVER;
-	}
-	v->event = (struct hv_event){
-		.pending = true, .vector = VECTOR_PF,
-		.has_error_code = true, .error_code = pf->error_code,
-	};
-	/* Injection gives the vector and error code only: CR2 is the host's to load (KVM's exception payload). */
-	v->regs.cr2 = pf->cr2;
-	return 0;
 }
 
 /* An EPT violation / #NPF: a #PF of the guest's own, the CPU's one access reached, or the MMU's fault. */

@@ -70,8 +70,8 @@ struct hv_run {
  * the guest's tables (hv_maxphyaddr.h); -E2BIG after r->max_exits exits;
  * -EIO on a failed entry, a triple fault or an unexpected exit (dumped:
  * load the state again before another run); -EFAULT on a fault the MMU
- * cannot fix; hv_emulate_mmio's errors; -ENXIO / -ENOSYS when the guest's
- * own tables are in no memory / in ROM (their A/D updates: not emulated).
+ * cannot fix; hv_emulate.h's errors; -ENXIO when the guest's own tables
+ * are in no memory.
  */
 int hv_vcpu_run(struct hv_vcpu *v, struct hv_run *r);
 

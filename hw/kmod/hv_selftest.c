@@ -16,7 +16,10 @@
  * a TLB flush on the next entry, and batch 2 must fault again.  Batch 1
  * also reads and writes a device range (MMIO, no memslot): the run must
  * emulate those accesses on core/vm's device, whose registers read as
- * all ones until written, which memory never does.
+ * all ones until written, which memory never does.  Batch 2 also reads
+ * and writes through a page table in ROM (a read-only memslot): the CPU
+ * cannot walk it (no A/D updates there; under NPT not even a read), so
+ * the run must walk it in software and leave it unchanged.
  *
  * Batches 1 and 2 give the guest the CPU's MAXPHYADDR.  Batch 3 gives it
  * a smaller one and a PDE with an address bit between the two: the CPU
@@ -59,9 +62,15 @@
 #define ST_SMALL_MAXPHYADDR	36
 /* Batch 4's guest MAXPHYADDR: the largest there is. */
 #define ST_LARGE_MAXPHYADDR	52
-/* 2 MiB pages of the guest's own identity map whose PDEs batches 3 and 4 change (3 GiB: unused). */
+/* 2 MiB pages of the guest's own identity map whose PDEs batches 2 to 4 change (3 GiB: unused). */
 #define ST_RSVD_VA	0xc0000000ULL
 #define ST_RSVD_VA2	(ST_RSVD_VA + 0x200000ULL)
+#define ST_ROM_VA	(ST_RSVD_VA + 0x400000ULL)
+/* The page table for ST_ROM_VA, in a read-only memslot of its own, and the RAM page its entry 0 maps. */
+#define ST_ROM_PT	ST_SLOT_SIZE
+#define ST_ROM_SLOT	1
+#define ST_ROM_DATA	0x300000ULL
+#define ST_ROM_PTE	(ST_ROM_DATA | PT_PRESENT | PT_WRITABLE)	/* A and D clear: the CPU would set them */
 
 struct st_check {
 	struct guest_cmd cmd;
@@ -108,6 +117,9 @@ static const struct st_check batch2[] = {
 	RD(4, 0x7ffffc, 0x55aa55aa),
 	PF(GUEST_OP_WRITE, 4, 0x7fff00001000ULL, PFEC_W),
 	WR(8, 0x300000, 0x1122334455667788ULL),
+	/* Through the page table in ROM (ST_ROM_VA maps ST_ROM_DATA). */
+	RD(8, ST_ROM_VA, 0x1122334455667788ULL),
+	WR(4, ST_ROM_VA + 0x10, 0xabcd),
 };
 
 static const struct st_check batch3[] = {
@@ -129,6 +141,8 @@ static const struct { u64 gpa; unsigned int bytes; u64 val; } memcheck[] = {
 	{ 0x500008, 8, 0xcafef00d1234005aULL },
 	{ 0x7ffffc, 4, 0x55aa55aa },
 	{ 0x300000, 8, 0x1122334455667788ULL },
+	{ ST_ROM_DATA + 0x10, 4, 0xabcd },
+	{ ST_ROM_PT, 8, ST_ROM_PTE },		/* ROM: no A, no D */
 };
 
 struct st_ctx {
@@ -189,18 +203,33 @@ static int st_batch(struct st_ctx *c, const struct st_check *chk, unsigned int n
 	return 0;
 }
 
-/*
- * Give the guest's 2 MiB page at gva (< 4 GiB: its identity map, one PD
- * page per GiB from GUEST_PD) address bit `bit` too.
- */
+/* The gpa of the PDE of the guest's 2 MiB page at gva (< 4 GiB: its identity map, a PD page per GiB). */
+static u64 st_pde(const struct st_ctx *c, u64 gva)
+{
+	return c->g.base + GUEST_PD + gva / PAGE_SIZE_1G * PAGE_SIZE_4K +
+	       gva % PAGE_SIZE_1G / PAGE_SIZE_2M * sizeof(u64);
+}
+
+/* Give the guest's 2 MiB page at gva address bit `bit` too. */
 static int st_pde_bit(struct st_ctx *c, u64 gva, unsigned int bit)
 {
-	u64 pde = c->g.base + GUEST_PD + gva / PAGE_SIZE_1G * PAGE_SIZE_4K +
-		  gva % PAGE_SIZE_1G / PAGE_SIZE_2M * sizeof(u64);
 	u64 val;
-	int ret = vm_read_value(c->vm, pde, 8, &val);
+	int ret = vm_read_value(c->vm, st_pde(c, gva), 8, &val);
 
-	return ret ? ret : vm_write_value(c->vm, pde, 8, val | BIT_ULL(bit));
+	return ret ? ret : vm_write_value(c->vm, st_pde(c, gva), 8, val | BIT_ULL(bit));
+}
+
+/* ST_ROM_VA through a page table in a read-only memslot, written by the host. */
+static int st_rom_table(struct st_ctx *c)
+{
+	int ret = vm_memslot_create(c->vm, ST_ROM_SLOT, ST_ROM_PT, PAGE_SIZE_4K, MEMSLOT_READONLY,
+				    MMU_LEVEL_4K);
+
+	if (!ret)
+		ret = vm_write_value(c->vm, ST_ROM_PT, 8, ST_ROM_PTE);
+	if (!ret)
+		ret = vm_write_value(c->vm, st_pde(c, ST_ROM_VA), 8, ST_ROM_PT | PT_PRESENT | PT_WRITABLE);
+	return ret;
 }
 
 /*
@@ -303,6 +332,8 @@ static int st_run(struct st_ctx *c)
 		ret = vm_write_value(c->vm, 0x401ffe, 4, 0xa1b2c3d4);
 	if (!ret)
 		ret = vm_write_value(c->vm, 0x600000, 2, 0xbeef);
+	if (!ret)
+		ret = st_rom_table(c);
 	if (ret)
 		return st_fail(c, "vm_write_gpa: %s", mmu_strerror(ret));
 

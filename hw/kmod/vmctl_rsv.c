@@ -42,6 +42,14 @@
 #define ENTRY32_BYTES	4	/* a 32-bit paging entry (SDM 4.3) */
 #define ENTRY64_BYTES	8	/* PAE, 4- and 5-level (SDM 4.4, 4.5) */
 
+/* The table at gpa is in a read-only memslot. */
+static bool vmctl_rsv_rom(const struct vmctl_vm *v, u64 gpa)
+{
+	const struct memslot *s = vm_find_memslot(v->vm, gpa >> PAGE_SHIFT);
+
+	return s && (s->flags & MEMSLOT_READONLY);
+}
+
 /* PAE: CR3 and the PDPTEs the run walks with, in the region's PDPT. */
 static int vmctl_rsv_pdpt(struct vmctl_vm *v, const struct x86_paging_regs *r,
 			  struct hv_state *st)
@@ -102,6 +110,16 @@ int vmctl_rsv_hook(struct vmctl_vm *v, const struct vcpu *vcpu, struct hv_state 
 	/* A vCPU table in the module's own memory (a CR3 or PDPTE pointed there). */
 	if (vm_rsv_gpa_meets(table + index * h->bytes, h->bytes))
 		return -EINVAL;
+	/*
+	 * The interpreter's own fetches and stack accesses walk this table
+	 * too, and a walk through ROM exits every time (hv_emulate.c
+	 * completes the scenario's accesses, not the interpreter's).
+	 */
+	if (vmctl_rsv_rom(v, table)) {
+		plat_log(PLAT_LOG_ERR, "the vCPU's page table at gpa %#llx, which maps the interpreter for the run, is in a read-only memslot: not run yet",
+			 table);
+		return -ENOSYS;
+	}
 	ret = vm_read_value(v->vm, table + index * h->bytes, h->bytes, &old);
 	if (!ret)
 		ret = vm_write_value(v->vm, table + index * h->bytes, h->bytes, h->ours);

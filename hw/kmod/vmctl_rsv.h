@@ -24,7 +24,8 @@ struct vmctl_rsv_hook {
  * Hook the region into the tables of `vcpu` (its paging mode, CR3 and
  * PDPTRs as they are now).  st has the vCPU's paging registers; in PAE
  * paging its cr3 and pdpte[] become the region's copy of the PDPTRs.
- * 0, -EINVAL (the entry lies in the module's own memory), or the errno of
+ * 0, -EINVAL (the entry lies in the module's own memory), -ENOSYS (its
+ * table is in ROM: the interpreter cannot run on it yet), or the errno of
  * a table outside guest memory (-ENXIO).
  */
 int vmctl_rsv_hook(struct vmctl_vm *v, const struct vcpu *vcpu, struct hv_state *st,
