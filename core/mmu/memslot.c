@@ -130,7 +130,7 @@ static void memslots_changed(struct mmu_vm *vm, const struct mmu_memslot *slot)
 
 static bool range_fits(const struct mmu_vm *vm, uint64_t base, uint64_t npages)
 {
-	uint64_t limit = 1ULL << (vm->cfg.maxphyaddr - PAGE_SHIFT);
+	uint64_t limit = 1ULL << (mmu_tdp_bits(&vm->cfg) - PAGE_SHIFT);
 
 	return npages && base < limit && npages <= limit - base;
 }

@@ -27,7 +27,7 @@ int mmu_vm_create(const struct mmu_backend_ops *ops, const struct mmu_config *cf
 	vm->cfg = *cfg;
 	vm->host = *host;
 	spte_format_init(&vm->spte_fmt, cfg->layout, ad,
-			 cfg->maxphyaddr > TDP_4LEVEL_MAX_PHYS_BITS ? 5 : 4,
+			 mmu_tdp_bits(cfg) > TDP_4LEVEL_MAX_PHYS_BITS ? 5 : 4,
 			 plat_host_phys_bits());
 	vm->mmu_lock = plat_rwlock_new();
 	if (cfg->trace)

@@ -98,9 +98,22 @@ struct mmu_config {
 	enum mmu_dirty_mode dirty_mode; /* MMU_DIRTY_DBIT needs A/D */
 	bool eager_split;          /* split huge pages when dirty logging starts */
 	uint8_t maxphyaddr;        /* the guest's: > 48 needs 5-level TDP tables */
+	/*
+	 * The width the TDP tables map, when it is not the guest's: an
+	 * executor whose CPU walks them at a depth of its own (NPT has the
+	 * host's paging depth) asks for that; 0 = maxphyaddr.  It sets the
+	 * tables' depth (mmu_tdp_bits) and how high memslots may lie.
+	 */
+	uint8_t tdp_maxphyaddr;
 	bool gbpages;              /* 1G TDP leaves allowed */
 	bool trace;                /* record trace events */
 };
+
+/* The width the TDP tables map: > 48 bits needs 5 levels. */
+static inline uint8_t mmu_tdp_bits(const struct mmu_config *cfg)
+{
+	return cfg->tdp_maxphyaddr ? cfg->tdp_maxphyaddr : cfg->maxphyaddr;
+}
 
 struct mmu_vm;
 struct mmu_vcpu;

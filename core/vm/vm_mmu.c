@@ -44,7 +44,11 @@ int vm_attach_mmu(struct vm *vm, const struct mmu_backend_ops *ops,
 
 	if (vm->mmu)
 		return MMU_EINVAL;
-	/* What the guest's CPU is, the VM decides: the MMU must agree with the walker. */
+	/*
+	 * What the guest's CPU is, the VM decides: the MMU must agree with the
+	 * walker.  How wide its TDP tables are (cfg->tdp_maxphyaddr) stays the
+	 * executor's: that is its CPU's, not the guest's.
+	 */
 	c.maxphyaddr = vm->feat.maxphyaddr;
 	c.gbpages = vm->feat.gbpages;
 	vm->flush = flush;

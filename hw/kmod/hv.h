@@ -151,9 +151,10 @@ struct hv_ops {
 	/* Print the exit and the guest state, prefixed by why. */
 	void (*dump)(const struct hv_vcpu *v, const char *why);
 	/*
-	 * The MAXPHYADDR to give a VM that asked for `want`, so that core/mmu
-	 * builds TDP tables as deep as this vendor walks them (core chooses 5
-	 * levels above 48 bits).  NPT walks have the host's depth, so SVM may
+	 * The width of the TDP tables of a VM whose guest has MAXPHYADDR
+	 * `want` (mmu_config.tdp_maxphyaddr), so that core/mmu builds them as
+	 * deep as this vendor walks them (core chooses 5 levels above 48
+	 * bits); the guest keeps its own.  NPT walks have the host's depth, so SVM may
 	 * change it; VMX returns it unchanged and refuses at run time a depth
 	 * the CPU cannot walk.
 	 */

@@ -189,15 +189,14 @@ int vmctl_vm_create(const struct mmulab_vm_create *req, struct vmctl_vm **out)
 		return -ENOMEM;
 	/*
 	 * The TDP tables must be as deep as the CPU walks them, and core/mmu
-	 * chooses the depth from the width (> 48 bits: 5 levels), so the
-	 * vendor may change the width (NPT walks have the host's depth:
-	 * svm/README.md).  The VM and its MMU must agree on it (with 46 bits
-	 * in the VM and 52 in the MMU, #NPF on the guest's tables was never
-	 * fixed).  The guest's own MAXPHYADDR, which decides the reserved
-	 * bits of its tables, is kept apart (v->maxphyaddr): the run compares
-	 * it with the CPU's (hv_maxphyaddr.c).
+	 * chooses the depth from their width (> 48 bits: 5 levels), so the
+	 * vendor may ask for another width than the guest's MAXPHYADDR (NPT
+	 * walks have the host's depth: svm/README.md).  The VM keeps the
+	 * guest's, which decides the reserved bits of its paging entries and
+	 * PDPTEs; the run makes up for a CPU whose own differs
+	 * (hv_maxphyaddr.c).
 	 */
-	cfg.maxphyaddr = hv_tdp_maxphyaddr(req->layout == MMULAB_LAYOUT_EPT, cfg.maxphyaddr);
+	cfg.tdp_maxphyaddr = hv_tdp_maxphyaddr(req->layout == MMULAB_LAYOUT_EPT, cfg.maxphyaddr);
 	feat = (struct x86_cpu_features){ .maxphyaddr = cfg.maxphyaddr, .gbpages = cfg.gbpages };
 	v->vm = vm_create(&feat);
 	if (!v->vm) {
@@ -206,7 +205,6 @@ int vmctl_vm_create(const struct mmulab_vm_create *req, struct vmctl_vm **out)
 	}
 	v->backend = ops;
 	v->ept = req->layout == MMULAB_LAYOUT_EPT;
-	v->maxphyaddr = (uint8_t)req->maxphyaddr;
 	/* Attached before any slot or vCPU exists: each is registered as it comes. */
 	ret = vm_attach_mmu(v->vm, ops, &cfg, vmctl_flush, v);
 	if (ret) {
@@ -237,9 +235,9 @@ void vmctl_vm_destroy(struct vmctl_vm *v)
 
 uint64_t vmctl_gpa_end(const struct vmctl_vm *v)
 {
-	uint8_t bits = v->vm->feat.maxphyaddr;
+	uint8_t guest = v->vm->feat.maxphyaddr, tdp = mmu_tdp_bits(&v->vm->mmu->cfg);
 
-	return 1ULL << (v->maxphyaddr < bits ? v->maxphyaddr : bits);
+	return 1ULL << (guest < tdp ? guest : tdp);
 }
 
 int vmctl_mem_check(const struct vmctl_vm *v)

@@ -221,7 +221,7 @@ static struct hv_run vmctl_hv_run(struct vmctl_run_ctx *c)
 {
 	return (struct hv_run){ .max_exits = VMCTL_RUN_MAX_EXITS, .stats = &c->v->run_stats,
 				.gp_ok = c->gp_alone, .own_gpa = c->v->guest.base,
-				.own_size = GUEST_SIZE, .maxphyaddr = c->v->maxphyaddr };
+				.own_size = GUEST_SIZE, .maxphyaddr = c->v->vm->feat.maxphyaddr };
 }
 
 /* One chunk: acc[first, first + n) through the mailbox. */
@@ -248,7 +248,7 @@ static int vmctl_run_chunk(struct vmctl_run_ctx *c, struct hv_vcpu *hv, uint32_t
 	if (ret)
 		return vmctl_errno(ret);
 	/* The guest's own handler reports a #PF, unless the run must check it first (hv_run.h). */
-	vmctl_reset(c, hv, false, c->v->maxphyaddr != hv_cpu_maxphyaddr(), c->entry->rip);
+	vmctl_reset(c, hv, false, c->v->vm->feat.maxphyaddr != hv_cpu_maxphyaddr(), c->entry->rip);
 	hv->regs.rdi = c->entry->mbox;
 	ret = hv_vcpu_run(hv, &run);
 	if (ret)

@@ -28,13 +28,6 @@ struct vmctl_vm {
 	 */
 	volatile uint64_t tlb_flush_reqs;
 	bool ept;                              /* MMULAB_LAYOUT_EPT: runs on VMX; else NPT on SVM */
-	/*
-	 * The guest's MAXPHYADDR, as MMULAB_CREATE_VM asked: the address bits
-	 * its page-table entries may use.  vm->feat has the width the TDP
-	 * tables are built for instead (hv_tdp_maxphyaddr), which may be more
-	 * or less.  Fixed.
-	 */
-	uint8_t maxphyaddr;
 	/* The device's ranges (MMULAB_MMIO_CREATE); vm->mmio points here, vm->nr_mmio counts them. */
 	struct scn_mmio mmio[MMULAB_MAX_MMIO];
 	/*

@@ -41,6 +41,29 @@ START_TEST(huge_levels_follow_alignment_backing_and_edges)
 }
 END_TEST
 
+START_TEST(tdp_width_apart_from_the_guests_sets_depth_and_memslot_limit)
+{
+	struct fake_backend fb = { 0 };
+	struct mmu_config cfg = config(false, MMU_DIRTY_WRPROT, false);
+	struct mmu_vm *vm;
+
+	/* A 36-bit guest on tables that map 52 bits (NPT on a 5-level host). */
+	cfg.maxphyaddr = 36;
+	cfg.tdp_maxphyaddr = 52;
+	vm = fake_vm(&fb, &cfg);
+	ck_assert_int_eq(vm->spte_fmt.root_level, 5);
+	ck_assert_int_eq(mmu_memslot_create(vm, 1, 1ULL << (50 - 12), 1, 0, 1), 0);
+	mmu_vm_destroy(vm);
+	/* A 52-bit guest on tables that map 48 (NPT on a 4-level host): 4 levels, slots below 2^48. */
+	cfg.maxphyaddr = 52;
+	cfg.tdp_maxphyaddr = 48;
+	vm = fake_vm(&fb, &cfg);
+	ck_assert_int_eq(vm->spte_fmt.root_level, 4);
+	ck_assert_int_eq(mmu_memslot_create(vm, 1, 1ULL << (48 - 12), 1, 0, 1), MMU_ERANGE);
+	mmu_vm_destroy(vm);
+}
+END_TEST
+
 START_TEST(host_backing_and_gbpages_cap_the_level)
 {
 	struct fake_backend fb = { 0 };
@@ -182,6 +205,7 @@ static Suite *memslot_suite(void)
 	TCase *tc = tcase_create("memslots");
 
 	tcase_add_test(tc, huge_levels_follow_alignment_backing_and_edges);
+	tcase_add_test(tc, tdp_width_apart_from_the_guests_sets_depth_and_memslot_limit);
 	tcase_add_test(tc, host_backing_and_gbpages_cap_the_level);
 	tcase_add_test(tc, memslot_changes_zap_flush_and_bump_the_generation);
 	tcase_add_test(tc, logging_by_wrprot_protects_the_slot_and_rearms_runs);
