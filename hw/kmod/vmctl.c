@@ -272,8 +272,14 @@ static int vmctl_slot_range(const struct vmctl_vm *v, uint64_t gpa, uint64_t siz
 
 	if (!size || size > MMULAB_SLOT_SIZE_MAX || ((gpa | size) & (align - 1)))
 		return -EINVAL;
-	if (gpa + size < gpa || gpa + size > vmctl_gpa_end(v))
+	if (gpa + size < gpa || gpa + size > 1ULL << v->vm->feat.maxphyaddr)
 		return -ERANGE;
+	/*
+	 * Inside the guest's MAXPHYADDR but beyond what the TDP tables reach
+	 * (NPT on a 4-level host maps 48 bits): this CPU cannot run it.
+	 */
+	if (gpa + size > vmctl_gpa_end(v))
+		return -EOPNOTSUPP;
 	return 0;
 }
 
