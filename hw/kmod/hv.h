@@ -61,6 +61,7 @@ struct hv_tdp {
 	u64 root;		/* hpa of the top-level table */
 	u8 levels;		/* 4 or 5 */
 	bool ept_ad;		/* EPT with accessed/dirty flags (EPTP bit 6) */
+	bool gbpages;		/* the MMU may install 1 GiB leaves */
 };
 
 enum hv_exit_reason {
@@ -111,6 +112,14 @@ struct hv_ops {
 	/* The vendor's per-vCPU state (VMCB, VMCS): v->hw.  May sleep. */
 	int (*vcpu_init)(struct hv_vcpu *v);
 	void (*vcpu_destroy)(struct hv_vcpu *v);
+	/*
+	 * Whether this CPU can run v->state on tables like tdp (its root
+	 * aside): 0, or -EOPNOTSUPP after a message (VMX: a guest CR0/CR4
+	 * bit the CPU does not allow in VMX operation, EPT A/D, 5-level EPT
+	 * or 1 GiB EPT leaves it lacks).  Called by hv_vcpu_run before its
+	 * first entry.  NULL: the vendor runs whatever it is given.
+	 */
+	int (*check)(const struct hv_vcpu *v, const struct hv_tdp *tdp);
 	/*
 	 * One entry and exit, with interrupts handled: loads v->state first if
 	 * v->state_dirty, then v->regs; after the exit v->regs holds the

@@ -53,6 +53,7 @@ static void hv_tdp_of(const struct hv_vcpu *v, struct hv_tdp *tdp)
 	tdp->root = mmu_current_root(v->vcpu->mmu);
 	tdp->levels = vm->spte_fmt.root_level;
 	tdp->ept_ad = vm->cfg.ept_ad;
+	tdp->gbpages = vm->cfg.gbpages;
 }
 
 /* An exception the run asked to see (r->pf_ok, r->gp_ok) is the run's result. */
@@ -83,6 +84,13 @@ int hv_vcpu_run(struct hv_vcpu *v, struct hv_run *r)
 	int ret;
 
 	r->pf = r->gp = r->fetched = false;
+	/* What the CPU cannot run is refused before the guest runs (-EOPNOTSUPP). */
+	hv_tdp_of(v, &tdp);
+	if (v->ops->check) {
+		ret = v->ops->check(v, &tdp);
+		if (ret)
+			return ret;
+	}
 	for (n = 0; n < r->max_exits; n++) {
 		ret = mmu_load(mv);
 		if (ret) {

@@ -39,7 +39,9 @@ struct hv_run {
  * #GP, or a fetch reached its gpa.  -E2BIG after r->max_exits exits;
  * -EIO on a failed entry, a triple fault or an unexpected exit (dumped:
  * load the state again before another run); -EFAULT on a fault the MMU
- * cannot fix; -ENOSYS on an access to MMIO (not emulated yet).
+ * cannot fix; -ENOSYS on an access to MMIO (not emulated yet);
+ * -EOPNOTSUPP when the vendor cannot run the state or the tables on this
+ * CPU (hv_ops.check).
  */
 int hv_vcpu_run(struct hv_vcpu *v, struct hv_run *r);
 
