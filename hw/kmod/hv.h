@@ -47,7 +47,7 @@ struct hv_state {
 	struct hv_seg gdtr, idtr;	/* base and limit only */
 	/*
 	 * PAE paging: the PDPTEs a MOV to CR3 would have loaded.  VMX with
-	 * EPT takes them from the VMCS at entry (SDM 28.3.2.4); SVM reads
+	 * EPT takes them from the VMCS at entry (SDM 27.3.2.4); SVM reads
 	 * them from guest memory on each walk and ignores these.
 	 */
 	u64 pdpte[4];

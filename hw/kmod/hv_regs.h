@@ -34,7 +34,7 @@
 /*
  * In HV_* order.  rsp, rip and rflags live in the VMCB / VMCS during the
  * run (the vendor copies them); cr2 too on SVM, while VMX leaves CR2 to
- * software (SDM 27.3: VM exits do not save it), so its assembly does.
+ * software (SDM 28.3: VM exits do not save it), so its assembly does.
  */
 struct hv_regs {
 	u64 rax, rbx, rcx, rdx, rsi, rdi, rbp;
