@@ -7,9 +7,9 @@
  * the guest's tables and data in guest memory), and copies it into a VM
  * of the module: the same memslots, every guest page vm_setup touched
  * (write-gpa), the vCPUs with their registers.  Accesses then go to
- * MMULAB_RUN, which performs them in the module's guest on SVM, with the
- * run's backend building the nested tables; write-gpa and check-gpa go to
- * the module's guest memory.  Every other step is refused with an error at
+ * MMULAB_RUN, which performs them in the module's guest on SVM or VMX,
+ * with the run's backend building the nested tables; write-gpa and
+ * check-gpa go to the module's guest memory.  Every other step is refused with an error at
  * its line: the module cannot do it yet.  The user-space VM is only the
  * builder; after open, the module's memory is the guest's.
  */
@@ -264,7 +264,7 @@ static int kmod_access(struct kmod_exec *k, const struct scn_step *st, struct st
 	ret = kmod_client_run(&k->c, st->vcpu, &a, 1, &done);
 	if (ret == -EOPNOTSUPP)
 		return kmod_error(err, st->line, 0,
-				  "the kmod executor cannot run this access on SVM yet (it runs reads, writes and fetches at CPL 0 and 3, with paging off, 4-level or 5-level paging, on an NPT VM; see hw/kmod/svm/README.md)");
+				  "this CPU cannot run this access: no SVM or VMX, the other TDP format (NPT on SVM, EPT on VMX), or a feature it lacks (LA57, SMAP, PKU, 5-level EPT, ...; see hw/kmod/README.md and dmesg)");
 	if (ret == -EINVAL && st->u.access.gva >= 0xffffff0000000000ULL &&
 	    st->u.access.gva < 0xffffff8000000000ULL)
 		return kmod_error(err, st->line, 0,
@@ -515,7 +515,7 @@ static void kmod_costs(void *state, struct exec_costs *out)
 
 const struct executor_ops kmod_executor = {
 	.name = "kmod",
-	.description = "mmulab.ko: the backend's tables walked by the CPU on AMD SVM (/dev/mmulab)",
+	.description = "mmulab.ko: the backend's tables walked by the CPU on AMD SVM or Intel VMX (/dev/mmulab)",
 	.needs_backend = true,
 	.open = kmod_open,
 	.step = kmod_step,
