@@ -131,7 +131,7 @@ int hv_vcpu_run(struct hv_vcpu *v, struct hv_run *r)
 			v->ops->dump(v, "guest shutdown (triple fault)");
 			return -EIO;
 		case HV_EXIT_INVALID:
-			v->ops->dump(v, "the entry failed: invalid guest state");
+			v->ops->dump(v, "the entry failed (invalid guest, host or control state)");
 			return -EIO;
 		default:
 			v->ops->dump(v, "unexpected exit");
