@@ -58,20 +58,9 @@ SYM_FUNC_START(mmulab_vmx_vmenter)
 	 * state over.
 	 */
 	UNWIND_HINT_SAVE
+	HV_LOAD_GUEST_GPRS %rdi
 	mov	HV_RAX(%rdi), %rax
-	mov	HV_RBX(%rdi), %rbx
-	mov	HV_RCX(%rdi), %rcx
-	mov	HV_RDX(%rdi), %rdx
 	mov	HV_RSI(%rdi), %rsi
-	mov	HV_RBP(%rdi), %rbp
-	mov	HV_R8(%rdi), %r8
-	mov	HV_R9(%rdi), %r9
-	mov	HV_R10(%rdi), %r10
-	mov	HV_R11(%rdi), %r11
-	mov	HV_R12(%rdi), %r12
-	mov	HV_R13(%rdi), %r13
-	mov	HV_R14(%rdi), %r14
-	mov	HV_R15(%rdi), %r15
 	mov	HV_RDI(%rdi), %rdi
 
 	jnz	.Lresume
@@ -87,20 +76,9 @@ SYM_INNER_LABEL(mmulab_vmx_vmexit, SYM_L_GLOBAL)
 	UNWIND_HINT_RESTORE
 	push	%rdi
 	mov	8(%rsp), %rdi
+	HV_STORE_GUEST_GPRS %rdi
 	mov	%rax, HV_RAX(%rdi)
-	mov	%rbx, HV_RBX(%rdi)
-	mov	%rcx, HV_RCX(%rdi)
-	mov	%rdx, HV_RDX(%rdi)
 	mov	%rsi, HV_RSI(%rdi)
-	mov	%rbp, HV_RBP(%rdi)
-	mov	%r8, HV_R8(%rdi)
-	mov	%r9, HV_R9(%rdi)
-	mov	%r10, HV_R10(%rdi)
-	mov	%r11, HV_R11(%rdi)
-	mov	%r12, HV_R12(%rdi)
-	mov	%r13, HV_R13(%rdi)
-	mov	%r14, HV_R14(%rdi)
-	mov	%r15, HV_R15(%rdi)
 	popq	HV_RDI(%rdi)
 	mov	%cr2, %rax
 	mov	%rax, HV_CR2(%rdi)
