@@ -7,7 +7,7 @@
  * the guest's tables and data in guest memory), and copies it into a VM
  * of the module: the same memslots and device ranges, every guest page
  * vm_setup touched (write-gpa), the vCPUs with their registers.  Accesses
- * then go to MMULAB_RUN, which performs them in the module's guest on SVM,
+ * then go to MMULAB_RUN, which performs them in the module's guest on SVM or VMX,
  * with the run's backend building the nested tables (implicit
  * supervisor-mode reads too, as the CPU's read of an IDT gate); write-gpa
  * and check-gpa go to the module's guest memory.  Every other step is
@@ -271,7 +271,7 @@ static int kmod_access(struct kmod_exec *k, const struct scn_step *st, struct st
 	ret = kmod_client_run(&k->c, st->vcpu, &a, 1, &done);
 	if (ret == -EOPNOTSUPP)
 		return kmod_error(err, st->line, 0,
-				  "this CPU cannot run this access (it needs SVM with NPT for an NPT VM, VMX with EPT for an EPT VM, LA57 for 5-level paging, PKU for CR4.PKE; see hw/kmod/README.md)");
+				  "this CPU cannot run this access: no SVM or VMX, the other TDP format (NPT on SVM, EPT on VMX), or a feature it lacks (LA57, SMAP, PKU, 5-level EPT, ...; see hw/kmod/README.md and dmesg)");
 	if (ret == -EINVAL && vm_rsv_va_meets(v->walk.mode, st->u.access.gva, st->u.access.size))
 		return kmod_error(err, st->line, 0,
 				  "va 0x%llx is in the range the module reserves for its guest in %s paging (core/vm/reserved.h)",
@@ -557,7 +557,7 @@ static void kmod_costs(void *state, struct exec_costs *out)
 
 const struct executor_ops kmod_executor = {
 	.name = "kmod",
-	.description = "mmulab.ko: the backend's tables walked by the CPU on AMD SVM (/dev/mmulab)",
+	.description = "mmulab.ko: the backend's tables walked by the CPU on AMD SVM or Intel VMX (/dev/mmulab)",
 	.needs_backend = true,
 	.open = kmod_open,
 	.step = kmod_step,

@@ -22,12 +22,13 @@
 #include "hw/kmod/hv.h"
 #include "hw/kmod/hv_selftest.h"
 #include "hw/kmod/svm/svm.h"
+#include "hw/kmod/vmx/vmx.h"
 
 /* RFLAGS at every entry: bit 1 is always 1, interrupts off (the guest never takes one). */
 #define RFLAGS_FIXED	0x2ULL
 
 /* Every vendor the module knows, in the order hv_find tries them. */
-static const struct hv_ops *const hv_vendors[] = { &svm_ops, NULL };
+static const struct hv_ops *const hv_vendors[] = { &svm_ops, &vmx_ops, NULL };
 
 static int hv_find_on(const struct hv_ops **out)
 {

@@ -47,7 +47,7 @@ struct hv_state {
 	struct hv_seg gdtr, idtr;	/* base and limit only */
 	/*
 	 * PAE paging: the PDPTEs a MOV to CR3 would have loaded.  VMX with
-	 * EPT takes them from the VMCS at entry (SDM 28.3.2.4); SVM reads
+	 * EPT takes them from the VMCS at entry (SDM 27.3.2.4); SVM reads
 	 * them from guest memory on each walk and ignores these, so
 	 * MMULAB_RUN points cr3 at a copy of them (vmctl_rsv.c).
 	 */
@@ -76,6 +76,7 @@ struct hv_tdp {
 	u64 root;		/* hpa of the top-level table */
 	u8 levels;		/* 4 or 5 */
 	bool ept_ad;		/* EPT with accessed/dirty flags (EPTP bit 6) */
+	bool gbpages;		/* the MMU may install 1 GiB leaves */
 };
 
 enum hv_exit_reason {
@@ -136,6 +137,14 @@ struct hv_ops {
 	/* The vendor's per-vCPU state (VMCB, VMCS): v->hw.  May sleep. */
 	int (*vcpu_init)(struct hv_vcpu *v);
 	void (*vcpu_destroy)(struct hv_vcpu *v);
+	/*
+	 * Whether this CPU can run v->state on tables like tdp (its root
+	 * aside): 0, or -EOPNOTSUPP after a message (VMX: a guest CR0/CR4
+	 * bit the CPU does not allow in VMX operation, EPT A/D, 5-level EPT
+	 * or 1 GiB EPT leaves it lacks).  Called by hv_vcpu_run before its
+	 * first entry.  NULL: the vendor runs whatever it is given.
+	 */
+	int (*check)(const struct hv_vcpu *v, const struct hv_tdp *tdp);
 	/*
 	 * One entry and exit, with interrupts handled: loads v->state first if
 	 * v->state_dirty, then v->regs; delivers v->event with the entry when

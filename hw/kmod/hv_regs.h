@@ -28,13 +28,51 @@
 #define HV_RFLAGS	0x88
 #define HV_CR2		0x90
 
+#ifdef __ASSEMBLY__
+/*
+ * The general registers both vendors switch the same way, between the
+ * registers and the struct hv_regs at \regs: all but RAX, RSI and RDI,
+ * which each vendor's assembly handles itself (VMRUN takes the VMCB's
+ * address in RAX; one of RSI/RDI holds the pointer to the struct).
+ */
+.macro HV_LOAD_GUEST_GPRS regs
+	mov	HV_RBX(\regs), %rbx
+	mov	HV_RCX(\regs), %rcx
+	mov	HV_RDX(\regs), %rdx
+	mov	HV_RBP(\regs), %rbp
+	mov	HV_R8(\regs), %r8
+	mov	HV_R9(\regs), %r9
+	mov	HV_R10(\regs), %r10
+	mov	HV_R11(\regs), %r11
+	mov	HV_R12(\regs), %r12
+	mov	HV_R13(\regs), %r13
+	mov	HV_R14(\regs), %r14
+	mov	HV_R15(\regs), %r15
+.endm
+
+.macro HV_STORE_GUEST_GPRS regs
+	mov	%rbx, HV_RBX(\regs)
+	mov	%rcx, HV_RCX(\regs)
+	mov	%rdx, HV_RDX(\regs)
+	mov	%rbp, HV_RBP(\regs)
+	mov	%r8, HV_R8(\regs)
+	mov	%r9, HV_R9(\regs)
+	mov	%r10, HV_R10(\regs)
+	mov	%r11, HV_R11(\regs)
+	mov	%r12, HV_R12(\regs)
+	mov	%r13, HV_R13(\regs)
+	mov	%r14, HV_R14(\regs)
+	mov	%r15, HV_R15(\regs)
+.endm
+#endif
+
 #ifndef __ASSEMBLY__
 #include <linux/types.h>
 
 /*
  * In HV_* order.  rsp, rip and rflags live in the VMCB / VMCS during the
  * run (the vendor copies them); cr2 too on SVM, while VMX leaves CR2 to
- * software (SDM 27.3: VM exits do not save it), so its assembly does.
+ * software (SDM 28.3: VM exits do not save it), so its assembly does.
  */
 struct hv_regs {
 	u64 rax, rbx, rcx, rdx, rsi, rdi, rbp;

@@ -127,6 +127,7 @@ static void hv_tdp_of(const struct hv_vcpu *v, struct hv_tdp *tdp)
 	tdp->root = mmu_current_root(v->vcpu->mmu);
 	tdp->levels = vm->spte_fmt.root_level;
 	tdp->ept_ad = vm->cfg.ept_ad;
+	tdp->gbpages = vm->cfg.gbpages;
 }
 
 /*
@@ -163,6 +164,13 @@ int hv_vcpu_run(struct hv_vcpu *v, struct hv_run *r)
 	int ret;
 
 	r->pf = r->gp = r->reached = false;
+	/* What the CPU cannot run is refused before the guest runs (-EOPNOTSUPP). */
+	hv_tdp_of(v, &tdp);
+	if (v->ops->check) {
+		ret = v->ops->check(v, &tdp);
+		if (ret)
+			return ret;
+	}
 	r->stats->runs++;
 	for (n = 0; n < r->max_exits; n++) {
 		ret = mmu_load(mv);
@@ -201,7 +209,7 @@ int hv_vcpu_run(struct hv_vcpu *v, struct hv_run *r)
 			v->ops->dump(v, "guest shutdown (triple fault)");
 			return -EIO;
 		case HV_EXIT_INVALID:
-			v->ops->dump(v, "the entry failed: invalid guest state");
+			v->ops->dump(v, "the entry failed (invalid guest, host or control state)");
 			return -EIO;
 		default:
 			v->ops->dump(v, "unexpected exit");

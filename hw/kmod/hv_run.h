@@ -71,7 +71,8 @@ struct hv_run {
  * -EIO on a failed entry, a triple fault or an unexpected exit (dumped:
  * load the state again before another run); -EFAULT on a fault the MMU
  * cannot fix; hv_emulate.h's errors; -ENXIO when the guest's own tables
- * are in no memory.
+ * are in no memory; -EOPNOTSUPP when the vendor cannot run the state or
+ * the tables on this CPU (hv_ops.check).
  */
 int hv_vcpu_run(struct hv_vcpu *v, struct hv_run *r);
 

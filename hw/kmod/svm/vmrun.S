@@ -30,19 +30,8 @@ SYM_FUNC_START(mmulab_svm_vmrun)
 	push	%rsi
 
 	mov	%rdi, %rax		/* VMRUN takes the VMCB's physical address in RAX */
-	mov	HV_RBX(%rsi), %rbx
-	mov	HV_RCX(%rsi), %rcx
-	mov	HV_RDX(%rsi), %rdx
+	HV_LOAD_GUEST_GPRS %rsi
 	mov	HV_RDI(%rsi), %rdi
-	mov	HV_RBP(%rsi), %rbp
-	mov	HV_R8(%rsi), %r8
-	mov	HV_R9(%rsi), %r9
-	mov	HV_R10(%rsi), %r10
-	mov	HV_R11(%rsi), %r11
-	mov	HV_R12(%rsi), %r12
-	mov	HV_R13(%rsi), %r13
-	mov	HV_R14(%rsi), %r14
-	mov	HV_R15(%rsi), %r15
 	mov	HV_RSI(%rsi), %rsi
 
 	vmrun	%rax
@@ -50,19 +39,8 @@ SYM_FUNC_START(mmulab_svm_vmrun)
 	/* #VMEXIT: RAX, RSP, RIP are the host's again; the rest the guest's. */
 	push	%rsi
 	mov	8(%rsp), %rsi
-	mov	%rbx, HV_RBX(%rsi)
-	mov	%rcx, HV_RCX(%rsi)
-	mov	%rdx, HV_RDX(%rsi)
+	HV_STORE_GUEST_GPRS %rsi
 	mov	%rdi, HV_RDI(%rsi)
-	mov	%rbp, HV_RBP(%rsi)
-	mov	%r8, HV_R8(%rsi)
-	mov	%r9, HV_R9(%rsi)
-	mov	%r10, HV_R10(%rsi)
-	mov	%r11, HV_R11(%rsi)
-	mov	%r12, HV_R12(%rsi)
-	mov	%r13, HV_R13(%rsi)
-	mov	%r14, HV_R14(%rsi)
-	mov	%r15, HV_R15(%rsi)
 	popq	HV_RSI(%rsi)
 	pop	%rsi
 
