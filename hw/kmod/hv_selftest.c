@@ -180,6 +180,9 @@ static int st_batch(struct st_ctx *c, const struct st_check *chk, unsigned int n
 	hv_vcpu_load(&c->hv, &c->state, c->g.e64.rip, c->g.e64.rsp);
 	c->hv.regs.rdi = c->g.e64.mbox;
 	ret = hv_vcpu_run(&c->hv, &run);
+	/* -EOPNOTSUPP: this CPU cannot run the test's VM at all (a SKIP, said by hv.c). */
+	if (ret == -EOPNOTSUPP)
+		return ret;
 	if (ret)
 		return st_fail(c, "batch %d: run: %d (see above)", nr, ret);
 	ret = guest_read_batch(c->vm, &c->g, cmds, n, &done);
@@ -291,6 +294,12 @@ static int st_run(struct st_ctx *c)
 	};
 	struct mmu_config cfg = {
 		.layout = c->ops->ept ? SPTE_LAYOUT_EPT : SPTE_LAYOUT_NPT,
+		/*
+		 * EPT with A/D: the CPU's walks of the guest's tables are then
+		 * writes (SDM 29.3.5), so the table in ROM must exit; without
+		 * A/D, Bochs sets guest A/D bits without asking EPT at all.
+		 */
+		.ept_ad = c->ops->ept,
 		.dirty_mode = MMU_DIRTY_WRPROT,
 	};
 	struct x86_paging_regs regs = { 0 };
