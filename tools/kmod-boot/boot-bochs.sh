@@ -36,9 +36,10 @@ rm -f "$disk.lock"
 # TSC frequency keeps guest time right (skylake_x's makes it run ~70x slow).
 # rfb with timeout=0: Debian's build has no headless display, and rfb does
 # not wait for a viewer.  clock sync=none: run as fast as the host allows.
-# memory: lib.sh's GUEST_RAM_MB, all below the PCI hole at 3 GiB.  Bochs
-# gives a guest at most 2048 MiB of host memory and keeps the rest in a
-# file, set up before the CPU starts: ~4 s for 3 GiB, ~35 s for 6 GiB.
+# memory: lib.sh's GUEST_RAM_MB of RAM, plus the 1 GiB PCI hole below
+# 4 GiB that Bochs counts in it.  Bochs gives a guest at most 2048 MiB of
+# host memory and keeps the rest in a file, set up before the CPU starts
+# (~35 s for 6 GiB).
 # fastboot: no boot-menu pause (3 emulated seconds, ~20 s here).
 cat > "$bochsrc" <<RC
 memory: guest=$((GUEST_RAM_MB + 1024)), host=2048

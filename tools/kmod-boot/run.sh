@@ -21,9 +21,9 @@ what=${1:-all}
 
 need="cpio strip modinfo"
 case $what in
-all) need="$need qemu-system-x86_64 bochs-bin grub-mkrescue xorriso" ;;
+all) need="$need qemu-system-x86_64 bochs-bin objcopy readelf" ;;
 qemu) need="$need qemu-system-x86_64" ;;
-bochs) need="$need bochs-bin grub-mkrescue xorriso" ;;
+bochs) need="$need bochs-bin objcopy readelf" ;;
 *) die "usage: run.sh [all|qemu|bochs]" ;;
 esac
 for tool in $need; do
@@ -97,17 +97,17 @@ boot() {
 # guest can have.
 npt_targets=tdp-npt,tdp-npt+dbit,tdp-npt+dbit+eager
 if [ "$what" != bochs ]; then
-	boot qemu-la57 'svm=1 npt=1 la57=1 phys_bits=52 gib_range=1' \
+	boot qemu-la57 'svm=1 npt=1 la57=1 phys_bits=52 gib_range=4' \
 		sh "$here/boot-qemu.sh" qemu-la57 max,phys-bits=52 "$bzimage" "$OUT/initrd.cpio" \
 		"$npt_targets"
-	boot qemu-4level 'svm=1 npt=1 la57=0 phys_bits=52 gib_range=1' \
+	boot qemu-4level 'svm=1 npt=1 la57=0 phys_bits=52 gib_range=4' \
 		sh "$here/boot-qemu.sh" qemu-4level max,la57=off,phys-bits=52 "$vmlinux" "$OUT/initrd.cpio" \
 		"$npt_targets"
 fi
 # VMX walks EPT tables: with and without accessed/dirty bits.
 ept_targets=tdp-ept,tdp-ept-noad
 if [ "$what" != qemu ]; then
-	boot bochs-vmx 'vmx=1 ept=1 gib_range=1' \
+	boot bochs-vmx 'vmx=1 ept=1 gib_range=4' \
 		sh "$here/boot-bochs.sh" bochs-vmx "$vmlinux" "$OUT/initrd.cpio" "$ept_targets"
 fi
 
