@@ -50,6 +50,12 @@ log | awk -v emulator="$emulator" -f "$here/judge.awk" "$here/$name.expect" - \
 grep -v '^suite: ' "$OUT/$name.suite.txt" || true
 say "$name: $(grep '^suite: ' "$OUT/$name.suite.txt" || echo "suite: the expectation file is unusable")${targets:+ (targets $targets)}"
 
+# The bench's figures, as the guest printed them: an emulator's.
+if log | grep -aq 'MMULAB-BENCH '; then
+	say "$name: mmulab bench --hw kmod in the guest (emulated figures, not a CPU's: docs/hw.md):"
+	log | grep -ao 'MMULAB-BENCH .*' | sed 's/^MMULAB-BENCH /    /'
+fi
+
 case $status in
 124) why="hard timeout" ;;
 125) why="serial silent too long" ;;
