@@ -6,12 +6,14 @@
 #   make check      every test: freestanding check, unit tests (Check),
 #                   scenarios, bad scenarios, the backend comparison over
 #                   every scenario and GEN_SEEDS random ones (1000), CLI, a bench
-#                   smoke run, the kernel module build
+#                   smoke run, the kernel module build, then check-kmod
 #   make gen-long   the random comparison over GEN_LONG_SEEDS seeds
 #   make bench      `mmulab bench` (figures, not a test)
-#   make check SAN=1   the same under AddressSanitizer + UBSan (build-san/)
+#   make check SAN=1   the same under AddressSanitizer + UBSan (build-san/),
+#                   without the emulator boots
 #   make kmod       hw/kmod/mmulab.ko against installed kernel headers
 #   make check-kmod load the module in Debian's kernel under QEMU and Bochs
+#                   and run the comparison suite there (minutes)
 #   make fuzz       run the scenario-loader fuzzer for FUZZ_SECONDS
 #
 # Sources are found by wildcard: a new .c file under core/, backends/, hw/,
@@ -86,8 +88,14 @@ $(BUILD)/tests/%: tests/%.c $(TEST_UTIL_OBJ) $(LIB)
 
 # ---- tests -----------------------------------------------------------------
 
+# The emulator boots come last, alone: they take minutes and both cores.
 check: check-freestanding check-unit check-scenarios check-compare check-gen check-cli \
-	check-bench check-kmod-build
+	check-bench check-kmod-build check-kmod-judge
+ifeq ($(SAN),1)
+	@echo "make check: no emulator boots under SAN=1 (the module and the guest's build/mmulab are not sanitizer builds)"
+else
+	@$(MAKE) --no-print-directory check-kmod
+endif
 	@echo "make check: all test stages passed"
 
 check-unit: $(TEST_BIN)
@@ -124,6 +132,10 @@ check-freestanding:
 	@sh tools/check-freestanding.sh $(CC)
 
 check-kmod-build: kmod
+
+# The judge of the boots' comparison suites, on made-up serial logs.
+check-kmod-judge:
+	@sh tests/kmod-boot/judge_test.sh
 
 # ---- the kernel module -------------------------------------------------------
 
@@ -173,7 +185,7 @@ clean: kmod-clean
 	rm -rf build build-san
 
 .PHONY: all check check-unit check-scenarios check-compare check-gen gen-long check-bench \
-	bench check-cli check-freestanding check-kmod-build kmod kmod-clean check-kmod \
+	bench check-cli check-freestanding check-kmod-build check-kmod-judge kmod kmod-clean check-kmod \
 	kmod-boot-qemu kmod-boot-bochs fuzz demo clean
 
 -include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

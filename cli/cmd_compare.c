@@ -50,7 +50,10 @@ static void usage(FILE *out)
 		"  --xml           the comparison as an XML document (one FILE)\n\n");
 	target_usage(out);
 	fprintf(out, "\nExit status: 0 identical and every expectation held, 1 a difference\n"
-		"or a failed expectation, 2 invalid input, usage or a run-time error.\n");
+		"or a failed expectation, 2 invalid input, usage or a run-time error, 3 no\n"
+		"difference and no failed expectation, but a target skipped a scenario\n"
+		"because this CPU cannot run it (--hw kmod: FILE:LINE: skipped on TARGET:\n"
+		"why).\n");
 }
 
 /* ref first, then the list (or the defaults); ref named in the list again is dropped. */
@@ -130,13 +133,16 @@ static void report_table_pages(const struct run_report *ref, const struct run_re
 	}
 }
 
-/* Expectation mismatches and run errors of one run, reported like `mmulab run`. */
+/* Expectation mismatches, run errors and skips of one run, reported like `mmulab run`. */
 static int report_run(const struct run_report *r, const char *target)
 {
 	const struct scenario *s = r->s;
 	unsigned i;
 
-	if (r->failed) {
+	if (r->failed && r->error.skipped) {
+		fprintf(stderr, "%s:%d: skipped on %s: %s\n", s->file, r->error.line, target,
+			r->error.what);
+	} else if (r->failed) {
 		fprintf(stderr, "%s:%d: error on %s: %s\n", s->file, r->error.line, target,
 			r->error.what);
 		return EXIT_INVALID;
@@ -153,12 +159,16 @@ static int report_run(const struct run_report *r, const char *target)
 		fprintf(stderr, "%s:%d: mismatch on %s: %s %s: expected %s, got %s\n", s->file,
 			s->steps[i].line, target, step_kind_name(&s->steps[i]), what, want, got);
 	}
-	return r->nr_mismatches ? EXIT_MISMATCH : 0;
+	return r->nr_mismatches ? EXIT_MISMATCH : r->failed ? EXIT_SKIPPED : 0;
 }
 
+/* The status that says more: an error, then a difference, then a skip, then success. */
 static int worse(int a, int b)
 {
-	return a > b ? a : b;
+	static const int rank[] = { [0] = 0, [EXIT_SKIPPED] = 1, [EXIT_MISMATCH] = 2,
+				    [EXIT_INVALID] = 3 };
+
+	return rank[a] > rank[b] ? a : b;
 }
 
 /* Compare one file; prints its progress line when `progress` is given. */
@@ -193,10 +203,13 @@ static int compare_file(const struct compare_opts *o, const char *file, const ch
 	if (!progress && !o->xml)
 		printf("%s: %s\n", file, status == 0 ?
 		       "every target gave ref's guest-visible results; every expectation held" :
+		       status == EXIT_SKIPPED ?
+		       "every target that ran gave ref's results; this CPU cannot run some (see above)" :
 		       "targets differ or expectations failed (see above)");
 	else if (!o->xml)
 		printf("compare %s %-44s %u targets %s (%.0f ms)\n", progress, file,
 		       o->nr_targets, status == 0 ? "identical" :
+		       status == EXIT_SKIPPED ? "skipped" :
 		       status == EXIT_MISMATCH ? "DIFFER" : "ERROR",
 		       (double)(plat_now_ns() - start) / 1e6);
 	for (t = 0; t < o->nr_targets; t++)
@@ -254,6 +267,8 @@ static int compare_main(struct compare_opts *o, int argc, char **argv)
 	if (nfiles > 1 && !o->xml)
 		printf("compare: %d files on %u targets: %s\n", nfiles, o->nr_targets,
 		       status == 0 ? "all identical, every expectation held" :
+		       status == EXIT_SKIPPED ?
+		       "all that ran identical, every expectation held; skips above" :
 		       "differences or failures above");
 	return status;
 }

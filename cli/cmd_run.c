@@ -37,7 +37,8 @@ static void usage(FILE *out)
 		"                 zaps, flushes, roots, splits), the last 4096\n"
 		"  --xml          print an XML result document instead of text\n"
 		"Exit status: 0 every expectation held, 1 one did not, 2 invalid input,\n"
-		"usage or a run-time error.\n");
+		"usage or a run-time error, 3 the steps run met their expectations but a\n"
+		"step was skipped: this CPU cannot run it (--hw kmod; FILE:LINE says why).\n");
 }
 
 /* The options that pick where the scenario runs. */
@@ -228,10 +229,19 @@ int cmd_run(int argc, char **argv)
 		print_text(report, trace);
 	if (!xml && where.mmu_trace)
 		print_mmu_trace(report);
-	if (report->failed)
+	if (report->failed && report->error.skipped)
+		fprintf(stderr, "%s:%d: skipped on %s: %s\n", s->file, report->error.line,
+			target.name, report->error.what);
+	else if (report->failed)
 		fprintf(stderr, "%s:%d: error: %s\n", s->file, report->error.line,
 			report->error.what);
-	status = report->failed ? EXIT_INVALID : report->nr_mismatches ? EXIT_MISMATCH : 0;
+	/* An error outweighs a mismatch, which outweighs a skip. */
+	if (report->failed && !report->error.skipped)
+		status = EXIT_INVALID;
+	else if (report->nr_mismatches)
+		status = EXIT_MISMATCH;
+	else
+		status = report->failed ? EXIT_SKIPPED : 0;
 	run_report_free(report);
 	free(report);
 	scenario_free(s);

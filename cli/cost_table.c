@@ -119,6 +119,8 @@ static int write_target(xmlTextWriterPtr w, const struct target *t,
 						r->nr_mismatches) < 0;
 	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "failed",
 					  BAD_CAST(r->failed ? "true" : "false")) < 0;
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "skipped",
+					  BAD_CAST(r->error.skipped ? "true" : "false")) < 0;
 	for (i = 0; i < NR_ROWS; i++) {
 		uint64_t v;
 

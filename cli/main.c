@@ -30,7 +30,9 @@ static void usage(FILE *out)
 	for (i = 0; i < NR_COMMANDS; i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\n'mmulab COMMAND --help' describes one command.\n"
-		"Exit status: 0 success, 1 an expectation did not hold, 2 invalid input or usage.\n");
+		"Exit status: 0 success, 1 an expectation did not hold, 2 invalid input, usage\n"
+		"or a run-time error, 3 nothing failed but something was skipped: the CPU\n"
+		"cannot run it (--hw kmod).\n");
 }
 
 int main(int argc, char **argv)

@@ -218,7 +218,8 @@ int print_result_xml(const struct run_report *r)
 	rc |= attr_int(w, "mismatches", r->nr_mismatches) < 0;
 	rc |= write_steps(w, r);
 	if (r->failed) {
-		rc |= xmlTextWriterStartElement(w, BAD_CAST "error") < 0;
+		/* <skipped> when this CPU cannot run the step, <error> otherwise. */
+		rc |= xmlTextWriterStartElement(w, BAD_CAST(r->error.skipped ? "skipped" : "error")) < 0;
 		rc |= attr_int(w, "line", r->error.line) < 0;
 		rc |= attr_str(w, "what", r->error.what) < 0;
 		rc |= xmlTextWriterEndElement(w) < 0;

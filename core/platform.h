@@ -95,6 +95,14 @@ void plat_mutex_free(struct plat_mutex *m);
 void plat_mutex_lock(struct plat_mutex *m);
 void plat_mutex_unlock(struct plat_mutex *m);
 
+/*
+ * Let the scheduler run something else, in a loop that can take long (one
+ * over the frames of a 1 GiB host page): the kernel build's cond_resched(),
+ * which keeps the soft-lockup watchdog quiet; nothing in user space, where
+ * the scheduler preempts anyway.  Only where a plat_mutex at most is held.
+ */
+void plat_cond_resched(void);
+
 struct plat_rwlock *plat_rwlock_new(void);
 void plat_rwlock_free(struct plat_rwlock *lock);
 void plat_read_lock(struct plat_rwlock *lock);

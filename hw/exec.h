@@ -41,10 +41,18 @@ struct step_result {
 	struct walk_result walk;  /* for --trace */
 };
 
-/* A run-time failure that is not a guest-visible result: said with context. */
+/*
+ * A run-time failure that is not a guest-visible result: said with context.
+ * Two kinds stop a run.  An error: the executor cannot do this, or
+ * something went wrong (mmulab's limitation or bug).  A skip: the CPU the
+ * executor runs on cannot run this step at all (kmod: an EPT VM on an AMD
+ * CPU, a 5-level guest without LA57), so no result is owed; `what` says
+ * which feature it lacks.
+ */
 struct exec_error {
 	int line;         /* scenario line it concerns, 0 if none */
-	char what[240];   /* what went wrong, in words */
+	bool skipped;     /* a skip, not an error: this CPU cannot run it */
+	char what[240];   /* what went wrong (or what the CPU lacks), in words */
 };
 
 /* How to run: which MMU backend and with what settings (ignored by ref). */

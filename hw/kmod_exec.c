@@ -14,6 +14,12 @@
  * refused with an error at its line: the module cannot do it yet.  The
  * user-space VM is only the builder; after open, the module's memory is
  * the guest's.
+ *
+ * What cannot run is said in one of two ways.  A skip (exec_error.skipped):
+ * the module refused with -EOPNOTSUPP, this CPU cannot run it, and
+ * kmod_cpu names the feature it lacks.  An error: mmulab cannot run it on
+ * kmod yet (the module's -ENOSYS, or a step kind refused here), a refusal
+ * nobody can explain, or anything else.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -28,6 +34,7 @@
 #include "core/x86/bits.h"
 #include "hw/exec.h"
 #include "hw/kmod_client.h"
+#include "hw/kmod_cpu.h"
 #include "hw/vm_steps.h"
 
 #define KMOD_PAGE 4096u
@@ -37,6 +44,9 @@ struct kmod_exec {
 	struct vm *vm;          /* the builder (vm_setup) */
 	struct kmod_client c;
 	uint64_t accesses;
+	struct kmod_cpu cpu;    /* what the CPU under the module offers (to explain refusals) */
+	bool npt;               /* the VM's tables are NPT (else EPT) */
+	bool ept_ad;            /* EPT with accessed/dirty bits */
 };
 
 static int kmod_error(struct exec_error *err, int line, int code, const char *fmt, ...)
@@ -51,11 +61,49 @@ static int kmod_error(struct exec_error *err, int line, int code, const char *fm
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	err->line = line;
-	if (code < 0)
+	err->skipped = false;
+	if (code == -ENOSYS)
+		snprintf(err->what, sizeof(err->what), "%s: not on kmod yet (ENOSYS)", what);
+	else if (code < 0)
 		snprintf(err->what, sizeof(err->what), "%s: %s", what, strerror(-code));
 	else
 		snprintf(err->what, sizeof(err->what), "%s", what);
 	return MMU_EINVAL;
+}
+
+/*
+ * The module said -EOPNOTSUPP: this CPU cannot run it.  A skip when the
+ * CPU's lack has a name (the VM's tables first, then `regs` when the
+ * request concerns a vCPU, then MAXPHYADDR), else an error.
+ */
+static int kmod_refused(struct kmod_exec *k, struct exec_error *err, int line,
+			const struct x86_paging_regs *regs, const char *what)
+{
+	const struct scenario *s = k->s;
+	char lack[160];
+
+	if (!kmod_cpu_lacks_vm(&k->cpu, k->npt, k->ept_ad, s->feat.gbpages, s->feat.maxphyaddr,
+			       lack, sizeof(lack)) &&
+	    !(regs && kmod_cpu_lacks_vcpu(&k->cpu, regs, lack, sizeof(lack))) &&
+	    !kmod_cpu_lacks_maxphyaddr(&k->cpu, s->feat.maxphyaddr, lack, sizeof(lack)))
+		return kmod_error(err, line, 0,
+				  "%s: the module says this CPU cannot run it, but the CPU has every feature mmulab knows it needs (dmesg may say more)",
+				  what);
+	err->line = line;
+	err->skipped = true;
+	snprintf(err->what, sizeof(err->what), "this CPU lacks %s", lack);
+	return MMU_EINVAL;
+}
+
+/* The scenario line of vCPU id, for messages. */
+static int kmod_vcpu_line(const struct scenario *s, uint32_t id)
+{
+	unsigned i;
+
+	for (i = 0; i < s->nr_vcpus; i++)
+		if (s->vcpus[i].id == id)
+			return s->vcpus[i].line;
+	return 0;
 }
 
 static void kmod_close(void *state)
@@ -158,7 +206,11 @@ static int kmod_create(struct kmod_exec *k, const struct exec_config *cfg, struc
 	req.dirty_mode = cfg->mmu.dirty_mode == MMU_DIRTY_DBIT ? MMULAB_DIRTY_DBIT
 							       : MMULAB_DIRTY_WRPROT;
 	snprintf(req.backend, sizeof(req.backend), "%s", cfg->backend->name);
+	k->npt = req.layout == MMULAB_LAYOUT_NPT;
+	k->ept_ad = req.flags & MMULAB_VM_EPT_AD;
 	ret = kmod_client_create_vm(&k->c, &req);
+	if (ret == -EOPNOTSUPP)
+		return kmod_refused(k, err, 0, NULL, "creating the module's VM");
 	if (ret)
 		return kmod_error(err, 0, ret, "creating the module's VM (backend %s)",
 				  cfg->backend->name);
@@ -171,10 +223,8 @@ static int kmod_create(struct kmod_exec *k, const struct exec_config *cfg, struc
 			return kmod_error(err, m->line, ret,
 					  "memslot %u in the module (the module reserves id %u for its guest)",
 					  m->id, MMULAB_RSV_SLOT);
-		if (ret == -ERANGE)
-			return kmod_error(err, m->line, ret,
-					  "memslot %u in the module (NPT on a 4-level host maps 48 bits of guest-physical space)",
-					  m->id);
+		if (ret == -EOPNOTSUPP)
+			return kmod_refused(k, err, m->line, NULL, "a memslot");
 		if (ret)
 			return kmod_error(err, m->line, ret, "memslot %u in the module", m->id);
 	}
@@ -203,8 +253,10 @@ static int kmod_create(struct kmod_exec *k, const struct exec_config *cfg, struc
 		vr.cr4 = v->regs.cr4;
 		vr.efer = v->regs.efer;
 		ret = kmod_client_create_vcpu(&k->c, &vr);
+		if (ret == -EOPNOTSUPP)
+			return kmod_refused(k, err, kmod_vcpu_line(s, i), &v->regs, "a vCPU");
 		if (ret)
-			return kmod_error(err, 0, ret, "vCPU %u in the module", i);
+			return kmod_error(err, kmod_vcpu_line(s, i), ret, "vCPU %u in the module", i);
 	}
 	return 0;
 }
@@ -223,6 +275,7 @@ static int kmod_open(const struct scenario *s, const struct exec_config *cfg, vo
 		return kmod_error(err, 0, -ENOMEM, "the kmod executor");
 	k->s = s;
 	k->c.fd = -1;
+	kmod_cpu_read(&k->cpu);
 	ret = kmod_client_open(&k->c, NULL);
 	if (ret) {
 		plat_free(k);
@@ -270,8 +323,10 @@ static int kmod_access(struct kmod_exec *k, const struct scn_step *st, struct st
 		  (st->u.access.implicit == 1 ? MMULAB_ACCESS_IMPLICIT : 0);
 	ret = kmod_client_run(&k->c, st->vcpu, &a, 1, &done);
 	if (ret == -EOPNOTSUPP)
+		return kmod_refused(k, err, st->line, &v->regs, "MMULAB_RUN");
+	if (ret == -ENOSYS)
 		return kmod_error(err, st->line, 0,
-				  "this CPU cannot run this access: no SVM or VMX, the other TDP format (NPT on SVM, EPT on VMX), or a feature it lacks (LA57, SMAP, PKU, 5-level EPT, ...; see hw/kmod/README.md and dmesg)");
+				  "not on kmod yet: MMULAB_RUN says ENOSYS (hw/kmod/README.md lists what; dmesg says which)");
 	if (ret == -EINVAL && vm_rsv_va_meets(v->walk.mode, st->u.access.gva, st->u.access.size))
 		return kmod_error(err, st->line, 0,
 				  "va 0x%llx is in the range the module reserves for its guest in %s paging (core/vm/reserved.h)",
@@ -350,12 +405,16 @@ static int kmod_slot_step(struct kmod_exec *k, const struct scn_step *st, struct
 		ret = kmod_client_memslot_create(&k->c, id, st->u.slot.base_gpa, st->u.slot.size,
 						 st->u.slot.flags,
 						 st->u.slot.backing ? st->u.slot.backing : MMULAB_LEVEL_4K);
+		if (ret == -EOPNOTSUPP)
+			return kmod_refused(k, err, st->line, NULL, "memslot-create");
 		return ret ? kmod_error(err, st->line, ret, "memslot-create of memslot %u", id) : 0;
 	case STEP_MEMSLOT_DELETE:
 		ret = kmod_client_memslot_delete(&k->c, id);
 		return ret ? kmod_error(err, st->line, ret, "memslot-delete of memslot %u", id) : 0;
 	case STEP_MEMSLOT_MOVE:
 		ret = kmod_client_memslot_move(&k->c, id, st->u.slot.base_gpa);
+		if (ret == -EOPNOTSUPP)
+			return kmod_refused(k, err, st->line, NULL, "memslot-move");
 		return ret ? kmod_error(err, st->line, ret, "memslot-move of memslot %u", id) : 0;
 	case STEP_MEMSLOT_FLAGS:
 		ret = kmod_client_memslot_flags(&k->c, id, st->u.slot.flags);
@@ -420,6 +479,8 @@ static int kmod_set_reg(struct kmod_exec *k, const struct scn_step *st, struct s
 		return kmod_error(err, st->line, 0, "register load on vcpu %u, which does not exist",
 				  st->vcpu);
 	ret = kmod_client_set_reg(&k->c, st->vcpu, (uint32_t)st->u.set.reg, st->u.set.value, &gp);
+	if (ret == -EOPNOTSUPP)
+		return kmod_refused(k, err, st->line, NULL, "a register load");
 	if (ret)
 		return kmod_error(err, st->line, ret, "register load on vcpu %u in the module",
 				  st->vcpu);
@@ -505,7 +566,7 @@ static int kmod_step(void *state, const struct scn_step *st, struct step_result 
 	default:
 		break;
 	}
-	return kmod_error(err, st->line, 0, "the kmod executor cannot run %s yet",
+	return kmod_error(err, st->line, 0, "not on kmod yet: %s",
 			  (unsigned)st->kind < sizeof(step_names) / sizeof(step_names[0]) &&
 					  step_names[st->kind] ? step_names[st->kind] : "this step");
 }

@@ -22,12 +22,13 @@ check|check-*|kmod|kmod-boot-*|fuzz)
 	;;
 esac
 case $target in
-check-kmod|kmod-boot-*)
-	# Booting the module in Debian's kernel under emulators (tools/kmod-boot/):
-	# the kernel image (its headers are above), QEMU (SVM+NPT), Bochs and
-	# its BIOSes (VMX+EPT), busybox for the initramfs, GRUB to boot Bochs.
+check|check-kmod|kmod-boot-*)
+	# Booting the module in Debian's kernel under emulators (tools/kmod-boot/),
+	# which `make check` ends with: the kernel image (its headers are above),
+	# QEMU (SVM+NPT), Bochs and its BIOSes (VMX+EPT), busybox and cpio for
+	# the initramfs, xz to take the vmlinux out of the bzImage.
 	packages="$packages linux-image-amd64 qemu-system-x86 busybox-static cpio xz-utils
-	bochs bochsbios vgabios grub-pc-bin grub-common xorriso mtools"
+	bochs bochsbios vgabios"
 	;;
 esac
 

@@ -68,6 +68,7 @@ static void copy_page(const struct memslot *s, hpa_t dst, hpa_t src)
 
 		if (!frame_is_zero(from))
 			plat_memcpy(vm_frame_bytes(dst + i * PLAT_FRAME_SIZE), from, PLAT_FRAME_SIZE);
+		plat_cond_resched();
 	}
 }
 
@@ -85,6 +86,7 @@ static void poison_page(const struct memslot *s, hpa_t hpa)
 
 		if (s->frames.order < ORDER_1G || !frame_is_zero(p))
 			plat_memset(p, POISON_BYTE, PLAT_FRAME_SIZE);
+		plat_cond_resched();
 	}
 }
 
@@ -125,6 +127,7 @@ static struct vm_swapped *swap_out(const struct memslot *s, uint64_t hpn, hpa_t 
 	for (i = 0; i < n; i++) {
 		const uint8_t *from = vm_frame_bytes(hpa + i * PLAT_FRAME_SIZE);
 
+		plat_cond_resched();
 		if (frame_is_zero(from))
 			continue;
 		sw->chunks[i] = plat_zalloc(PLAT_FRAME_SIZE);

@@ -340,6 +340,7 @@ int guest_place(struct vm *vm, u64 base, const u8 hypercall[3], struct guest_reg
 	g->root = base + GUEST_PML4;
 	g->mbox_gpa = base + GUEST_MBOX;
 	g->pdpt_pae = base + GUEST_PDPT_PAE;
+	g->hook_copy = base + GUEST_HOOK_COPY;
 	guest_entry_at(&g->e64, VM_RSV_VA64, false);
 	guest_entry_at(&g->e32, VM_RSV_VA32, true);
 	return 0;

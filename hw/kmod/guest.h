@@ -45,6 +45,8 @@
  *                   [511] -> the PAE PT
  *  0x15000  PDPT    PAE: the vCPU's four PDPTRs (PDPTE 3 -> the PD above
  *                   when not present), the CR3 of PAE runs
+ *  0x16000  a copy of the vCPU's table that gets the hook, when that
+ *           table is in ROM (vmctl_rsv.c)
  *
  * The region's upper entries have U=1 and its PTEs U=0 but for the stubs'
  * page, so only the stubs run at CPL 3 (and SMEP/SMAP see the rest as
@@ -94,7 +96,8 @@
 #define GUEST_RPT_PAE		0x13000
 #define GUEST_RPD_PAE		0x14000
 #define GUEST_PDPT_PAE		0x15000
-#define GUEST_SIZE		0x16000	/* reserved, rounded up */
+#define GUEST_HOOK_COPY		0x16000
+#define GUEST_SIZE		0x17000	/* reserved, rounded up */
 #define GUEST_PAGES		(GUEST_SIZE / 0x1000)
 
 /* Mailbox header */
@@ -180,6 +183,7 @@ struct guest_region {
 	u64 root;		/* gpa of its own PML4: gva == gpa below 4 GiB, and the region */
 	u64 mbox_gpa;
 	u64 pdpt_pae;		/* gpa of the PDPT of PAE runs (GUEST_PDPT_PAE) */
+	u64 hook_copy;		/* gpa of the copy of a hooked table in ROM (GUEST_HOOK_COPY) */
 	struct guest_entry e64;	/* at VM_RSV_VA64: paging off, 4- and 5-level paging */
 	struct guest_entry e32;	/* at VM_RSV_VA32: 32-bit and PAE paging */
 };

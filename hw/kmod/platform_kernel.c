@@ -212,6 +212,11 @@ void plat_mutex_unlock(struct plat_mutex *m)
 	mutex_unlock(&m->mutex);
 }
 
+void plat_cond_resched(void)
+{
+	cond_resched();
+}
+
 struct plat_lock *plat_lock_new(void)
 {
 	struct plat_lock *lock = kzalloc(sizeof(*lock), GFP_KERNEL);

@@ -9,7 +9,8 @@
  * the region's tables while the run lasts.  Afterwards it holds again
  * exactly what it held before, so a check-gpa of the table between runs
  * sees the scenario's own entry and nothing of the module's.  The hooked
- * entry has A set, so the CPU's walks write nothing there.
+ * entry has A set, so the CPU's walks write nothing there.  A table in ROM
+ * is not written at all: the run walks a copy of it (vmctl_rsv_hook_copy).
  *
  *   32-bit     PDE 1023 of the root -> the region's PT32
  *   PAE        PDE 511 of the PD under PDPTE 3 -> the region's PAE PT;
@@ -68,6 +69,45 @@ static int vmctl_rsv_pdpt(struct vmctl_vm *v, const struct x86_paging_regs *r,
 	return vmctl_errno(ret);
 }
 
+/*
+ * The table to hook is in ROM.  The interpreter's own fetches and stack
+ * accesses walk through it, and a walk through ROM exits every time (under
+ * NPT, and EPT with A/D, reading a guest table is a write for the second
+ * stage; without them the CPU still wants to set A), while hv_emulate.c
+ * completes only the scenario's accesses.  So the run walks a copy of the
+ * table in the region, which has the hook.  Nothing goes back afterwards:
+ * the guest cannot write ROM, so the copy cannot go stale during the run,
+ * and the A bits the CPU sets in it are ones ROM never gets.  The
+ * scenario's accesses still reach its tables below, in ROM, and exit:
+ * hv_emulate.c walks those from the vCPU's own CR3 and PDPTRs.
+ */
+static int vmctl_rsv_hook_copy(struct vmctl_vm *v, enum paging_mode mode, u64 table, u64 index,
+			       struct hv_state *st, struct vmctl_rsv_hook *h)
+{
+	u64 copy = v->guest.hook_copy, entry, *pdpte;
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < PAGE_SIZE_4K && !ret; i += ENTRY64_BYTES) {
+		ret = vm_read_value(v->vm, table + i, ENTRY64_BYTES, &entry);
+		if (!ret)
+			ret = vm_write_value(v->vm, copy + i, ENTRY64_BYTES, entry);
+	}
+	if (!ret)
+		ret = vm_write_value(v->vm, copy + index * h->bytes, h->bytes, h->ours);
+	if (ret)
+		return vmctl_errno(ret);
+	h->gpa = 0;	/* nothing of the vCPU's to put back */
+	if (mode != PAGING_PAE) {
+		st->cr3 = copy | (st->cr3 & (PAGE_SIZE_4K - 1));	/* PWT, PCD */
+		return 0;
+	}
+	pdpte = &st->pdpte[VM_RSV_PDPTE_INDEX];
+	*pdpte = copy | (*pdpte & ~PT64_ADDR_MASK);
+	return vmctl_errno(vm_write_value(v->vm, v->guest.pdpt_pae + VM_RSV_PDPTE_INDEX * ENTRY64_BYTES,
+					  ENTRY64_BYTES, *pdpte));
+}
+
 int vmctl_rsv_hook(struct vmctl_vm *v, const struct vcpu *vcpu, struct hv_state *st,
 		   struct vmctl_rsv_hook *h)
 {
@@ -110,16 +150,8 @@ int vmctl_rsv_hook(struct vmctl_vm *v, const struct vcpu *vcpu, struct hv_state 
 	/* A vCPU table in the module's own memory (a CR3 or PDPTE pointed there). */
 	if (vm_rsv_gpa_meets(table + index * h->bytes, h->bytes))
 		return -EINVAL;
-	/*
-	 * The interpreter's own fetches and stack accesses walk this table
-	 * too, and a walk through ROM exits every time (hv_emulate.c
-	 * completes the scenario's accesses, not the interpreter's).
-	 */
-	if (vmctl_rsv_rom(v, table)) {
-		plat_log(PLAT_LOG_ERR, "the vCPU's page table at gpa %#llx, which maps the interpreter for the run, is in a read-only memslot: not run yet",
-			 table);
-		return -ENOSYS;
-	}
+	if (vmctl_rsv_rom(v, table))
+		return vmctl_rsv_hook_copy(v, vcpu->walk.mode, table, index, st, h);
 	ret = vm_read_value(v->vm, table + index * h->bytes, h->bytes, &old);
 	if (!ret)
 		ret = vm_write_value(v->vm, table + index * h->bytes, h->bytes, h->ours);

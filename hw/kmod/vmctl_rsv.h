@@ -23,9 +23,9 @@ struct vmctl_rsv_hook {
 /*
  * Hook the region into the tables of `vcpu` (its paging mode, CR3 and
  * PDPTRs as they are now).  st has the vCPU's paging registers; in PAE
- * paging its cr3 and pdpte[] become the region's copy of the PDPTRs.
- * 0, -EINVAL (the entry lies in the module's own memory), -ENOSYS (its
- * table is in ROM: the interpreter cannot run on it yet), or the errno of
+ * paging its cr3 and pdpte[] become the region's copy of the PDPTRs.  A
+ * table in ROM is copied, and st's cr3 (PAE: pdpte[3]) points at the copy.
+ * 0, -EINVAL (the entry lies in the module's own memory), or the errno of
  * a table outside guest memory (-ENXIO).
  */
 int vmctl_rsv_hook(struct vmctl_vm *v, const struct vcpu *vcpu, struct hv_state *st,

@@ -108,6 +108,10 @@ void plat_mutex_unlock(struct plat_mutex *m)
 	pthread_mutex_unlock(&m->mutex);
 }
 
+void plat_cond_resched(void)
+{
+}
+
 /* One slot's readers, alone on its cache line. */
 struct rw_slot {
 	_Alignas(CACHE_LINE) uint64_t readers;  /* read locks held through this slot; atomic */

@@ -1,8 +1,9 @@
 #!/bin/sh
-# tools/kmod-boot/boot-qemu.sh NAME CPU KERNEL INITRD — boot KERNEL with
-# INITRD under QEMU's TCG with `-cpu CPU` (max: AMD SVM with NPT emulated,
-# and LA57, so the guest kernel runs 5-level paging; max,la57=off: 4-level)
-# and judge the module test from its serial log.  Exit 0 pass, 1 fail.
+# tools/kmod-boot/boot-qemu.sh NAME CPU KERNEL INITRD TARGETS — boot KERNEL
+# with INITRD under QEMU's TCG with `-cpu CPU` (max: AMD SVM with NPT
+# emulated, and LA57, so the guest kernel runs 5-level paging;
+# max,la57=off: 4-level), run the comparison suite on TARGETS there, and
+# judge the boot from its serial log (report.sh).  Exit 0 pass, 1 fail.
 #
 # KERNEL may be the uncompressed vmlinux (QEMU boots it through its PVH
 # entry, skipping the BIOS and the decompression) or the bzImage.
@@ -14,15 +15,20 @@ name=$1
 cpu=$2
 kernel=$3
 initrd=$4
+targets=$5
 serial=$OUT/$name.serial.log
 
 status=0
 # No kvm: /dev/kvm here (if any) has no VMX/SVM to give a guest.
-sh "$(dirname "$0")/watch.sh" "$serial" "$serial" \
-	"${KMOD_BOOT_HARD:-180}" "${KMOD_BOOT_SILENCE:-60}" run \
-	qemu-system-x86_64 -accel tcg -cpu "$cpu" -smp 1 -m 512 \
+# panic=-1: reboot at once on a panic, which -no-reboot turns into an exit.
+# isa-debug-exit: /init's verdict becomes QEMU's exit status.
+# A boot takes ~120 s here, host-huge.xml ~40-70 s of it without a line:
+# the timeouts leave a slower machine room.
+sh "$(dirname "$0")/watch.sh" "$name" "$serial" "$serial" \
+	"${KMOD_BOOT_HARD:-600}" "${KMOD_BOOT_SILENCE:-240}" run \
+	qemu-system-x86_64 -accel tcg -cpu "$cpu" -smp 1 -m "$GUEST_RAM_MB" \
 	-nographic -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 quiet panic=-1 oops=panic printk.devkmsg=on" \
+	-append "$KERNEL_ARGS panic=-1 mmulab_targets=$targets" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 || status=$?
-sh "$(dirname "$0")/report.sh" "$name" "$serial" "$status" 1
+sh "$(dirname "$0")/report.sh" "$name" "$serial" "$status" 1 QEMU

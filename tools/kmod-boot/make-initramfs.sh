@@ -1,19 +1,18 @@
 #!/bin/sh
-# tools/kmod-boot/make-initramfs.sh KO OUTPUT [with-mmulab] — pack the test
-# initramfs: busybox (static), /init, the module, hw/kmod/user/devtest
-# (built static) and, with "with-mmulab", build/mmulab, the libraries it
-# loads and the scenarios.
+# tools/kmod-boot/make-initramfs.sh KO OUTPUT — pack the test initramfs:
+# busybox (static), /init, the module, hw/kmod/user/devtest (built
+# static), build/mmulab with the libraries it loads, and the scenarios.
 #
 # The archive is an uncompressed newc cpio: under Bochs every inflate runs
-# on the emulated CPU (GRUB's or the kernel's), and QEMU loads 10 MB of
-# cpio in no time.  build/mmulab links libxml2, which links ICU (30 MB of
-# data), so it goes only where asked for.
+# on the emulated CPU (GRUB's or the kernel's), and both emulators load
+# 40 MB of cpio in a second or two.  build/mmulab links libxml2, which
+# links ICU (30 MB of data), so it is copied with its libraries rather than
+# linked static; debug information is stripped from it.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
 ko=$1
 output=$2
-user=${3:-}
 busybox=/bin/busybox
 [ -f "$ko" ] || die "no module $ko"
 # ldd fails on a static executable, which is what the initramfs needs.
@@ -41,19 +40,17 @@ if [ -f "$devtest" ]; then
 		die "could not build $devtest"
 fi
 
-if [ "$user" = with-mmulab ]; then
-	mmulab=$SRC/build/mmulab
-	[ -x "$mmulab" ] || make -s -j2 -C "$SRC" build/mmulab
-	cp "$mmulab" "$tree/mmulab"
-	# Dynamically linked: copy every library ldd names, and the loader,
-	# to the same paths.
-	for lib in $(ldd "$mmulab" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\).*/\1/p'); do
-		mkdir -p "$tree${lib%/*}"
-		cp -L "$lib" "$tree$lib"
-	done
-	mkdir -p "$tree/scenarios"
-	cp "$SRC"/scenarios/*.xml "$tree/scenarios/"
-fi
+mmulab=$SRC/build/mmulab
+make -s -j2 -C "$SRC" build/mmulab || die "could not build $mmulab"
+strip --strip-debug -o "$tree/mmulab" "$mmulab"
+# Dynamically linked: copy every library ldd names, and the loader, to the
+# same paths.
+for lib in $(ldd "$mmulab" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\).*/\1/p'); do
+	mkdir -p "$tree${lib%/*}"
+	cp -L "$lib" "$tree$lib"
+done
+mkdir -p "$tree/scenarios"
+cp "$SRC"/scenarios/*.xml "$tree/scenarios/"
 
 (cd "$tree" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$output"
 rm -rf "$tree"
