@@ -18,6 +18,7 @@
 #include "core/x86/selftest.h"
 #include "hw/kmod/hv.h"
 #include "hw/kmod/dev.h"
+#include "hw/kmod/platform_kernel.h"
 #include "hw/kmod/vmctl_selftest.h"
 
 static int __init mmulab_init(void)
@@ -46,10 +47,19 @@ static int __init mmulab_init(void)
 	return mmulab_dev_register();
 }
 
-/* Every open file holds a module reference, so every VM was freed by its release. */
+/*
+ * Every open file holds a module reference, so every VM was freed by its
+ * release: whatever core/ still holds now is a leak.
+ */
 static void __exit mmulab_exit(void)
 {
+	u64 frames, blocks;
+
 	mmulab_dev_unregister();
+	plat_kernel_held(&frames, &blocks);
+	if (frames || blocks)
+		pr_err("leak FAIL: %llu frames and %llu heap blocks were never freed\n",
+		       frames, blocks);
 	pr_info("unloaded\n");
 }
 
