@@ -190,25 +190,18 @@ static int hv_st_run(void *arg)
 	return hv_selftest_run(w->ops, hv_cpu_gbpages(), w->why, sizeof(w->why));
 }
 
-void hv_selftest(void)
+int hv_selftest(void)
 {
 	struct hv_st_work *w = kzalloc(sizeof(*w), GFP_KERNEL);
 	const char *name;
 	int ret;
 
-	if (!w) {
-		pr_err("hv selftest FAIL (out of memory)\n");
-		return;
-	}
+	if (!w)
+		return -ENOMEM;
 	/* The vendor of the CPU the runs happen on (SVME is per CPU). */
 	work_on_cpu(cpumask_first(cpu_online_mask), hv_st_find, w);
-	if (w->ret == -ENODEV) {
-		pr_info("hv selftest SKIP (no SVM or VMX)\n");
-	} else if (w->ret == -EBUSY) {
-		pr_info("hv selftest SKIP (held by another hypervisor, see above)\n");
-	} else if (w->ret) {
-		pr_info("hv selftest SKIP (not usable here: %d, see above)\n", w->ret);
-	} else {
+	ret = w->ret;
+	if (!ret) {
 		name = w->ops->name;
 		ret = hv_on_cpu(w->ops, hv_st_run, w);
 		if (ret == -EOPNOTSUPP)
@@ -218,6 +211,8 @@ void hv_selftest(void)
 			pr_err("%s selftest FAIL %s\n", name, w->why[0] ? w->why : "(see above)");
 		else
 			pr_info("%s selftest PASS %s\n", name, w->why);
+		ret = 0;
 	}
 	kfree(w);
+	return ret;
 }

@@ -217,7 +217,14 @@ void hv_resched(void);
 u64 hv_tsc(void);
 u64 hv_tsc_khz(void);
 
-/* The load-time self-test (hv_selftest.c): one line "<vendor> selftest PASS|FAIL ...|SKIP ...". */
-void hv_selftest(void);
+/*
+ * At load: the CPU's SVM or VMX, then the self-test on it (hv_selftest.c),
+ * which prints one line "<vendor> selftest PASS|FAIL ...|SKIP ..." and
+ * never stops the load.  0, or the errno of a CPU whose SVM/VMX mmulab
+ * cannot use, the reason logged: -ENODEV none (or the firmware disabled
+ * it), -EBUSY another hypervisor holds it, -EOPNOTSUPP it lacks what the
+ * module needs.  The module does not load then (main.c).
+ */
+int hv_selftest(void);
 
 #endif

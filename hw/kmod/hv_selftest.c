@@ -31,8 +31,8 @@
  * and the run fails with -EOPNOTSUPP on one that does.
  *
  * hv_selftest() (hv.c) runs it on one CPU and prints one line:
- * "<vendor> selftest PASS ...", "FAIL ..." or "SKIP (...)"; it never
- * makes the module fail to load.  This file is the core side (core
+ * "<vendor> selftest PASS ...", "FAIL ..." or "SKIP (...)"; its result
+ * never makes the module fail to load.  This file is the core side (core
  * headers only).
  */
 #include <linux/errno.h>

@@ -4,8 +4,11 @@
  * Loading proves that core/, compiled as kernel code, works: it runs the
  * guest walker's self-test, then the device's (a TDP VM driven through the
  * functions the ioctls call), refuses to load if either fails, and
- * registers /dev/mmulab.  The world switch's self-test (hv_selftest.c)
- * runs a guest on the CPU's SVM or VMX, if it has one, and only reports.
+ * registers /dev/mmulab.  It refuses too when the CPU has no SVM or VMX
+ * that mmulab can use (none, disabled by the firmware, held by another
+ * hypervisor, lacking NPT or EPT): the module exists to run guests.  The
+ * world switch's self-test (hv_selftest.c) runs a guest there and only
+ * reports.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,7 +26,7 @@
 
 static int __init mmulab_init(void)
 {
-	int failed;
+	int failed, ret;
 
 	pr_info("x86 MMU virtualization lab, core built as kernel code\n");
 	failed = x86_selftest();
@@ -38,7 +41,15 @@ static int __init mmulab_init(void)
 		return -EINVAL;
 	}
 	pr_info("x86 walker self-test passed\n");
-	hv_selftest();
+	ret = hv_selftest();
+	if (ret) {
+		pr_err("not loading: %s; docs/hw.md, \"When it refuses to load\", says what to do\n",
+		       ret == -ENODEV ? "no AMD SVM or Intel VMX to run guests on" :
+		       ret == -EBUSY ? "another hypervisor holds SVM/VMX (see above)" :
+		       ret == -ENOMEM ? "out of memory" :
+		       "this CPU's SVM/VMX lacks what mmulab needs (see above)");
+		return ret;
+	}
 	/* vmctl_selftest logs its own PASS/FAIL line and each failed check. */
 	if (vmctl_selftest() > 0) {
 		pr_err("not loading: the device self-test failed\n");

@@ -8,7 +8,12 @@
 #                decompressor, so a PVH boot would run 4-level)
 #   qemu-4level  QEMU TCG -cpu max,la57=off: SVM + NPT, 4-level paging
 #                (vmlinux through its PVH entry: no BIOS, no decompression)
-#   bochs-vmx    Bochs: Intel VMX + EPT (bzImage from a GRUB CD image)
+#   qemu-nosvm   QEMU TCG -cpu max,svm=off: the module must refuse to load
+#   bochs-vmx    Bochs: Intel VMX + EPT (vmlinux through its PVH entry,
+#                from the disk image make-pvh.sh writes)
+#
+# Each boot but qemu-nosvm runs the comparison suite, judged against
+# tools/kmod-boot/NAME.expect (hw/kmod/README.md, "What may not pass").
 #
 # One progress line per stage, with the seconds since the start; the last
 # line counts boots passed and failed.  Exit 0 all passed, 1 one failed,
@@ -99,10 +104,14 @@ npt_targets=tdp-npt,tdp-npt+dbit,tdp-npt+dbit+eager
 if [ "$what" != bochs ]; then
 	boot qemu-la57 'svm=1 npt=1 la57=1 phys_bits=52 gib_range=4' \
 		sh "$here/boot-qemu.sh" qemu-la57 max,phys-bits=52 "$bzimage" "$OUT/initrd.cpio" \
-		"$npt_targets"
+		"mmulab_targets=$npt_targets"
 	boot qemu-4level 'svm=1 npt=1 la57=0 phys_bits=52 gib_range=4' \
 		sh "$here/boot-qemu.sh" qemu-4level max,la57=off,phys-bits=52 "$vmlinux" "$OUT/initrd.cpio" \
-		"$npt_targets"
+		"mmulab_targets=$npt_targets"
+	# A CPU without SVM or VMX: the module must refuse to load, saying so.
+	boot qemu-nosvm 'svm=0 vmx=0' \
+		sh "$here/boot-qemu.sh" qemu-nosvm max,svm=off "$vmlinux" "$OUT/initrd.cpio" \
+		"mmulab_expect=refuse"
 fi
 # VMX walks EPT tables: with and without accessed/dirty bits.
 ept_targets=tdp-ept,tdp-ept-noad
