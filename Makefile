@@ -158,9 +158,10 @@ kmod-clean:
 	rm -rf $(KMOD_BUILD)
 
 # Load the module in Debian's kernel booted under emulators (no VT-x/AMD-V
-# needed): QEMU TCG with SVM+NPT, 5- and 4-level paging, and Bochs with
-# VMX+EPT.  Products and logs in build/kmod-boot/; see hw/kmod/README.md.
-# `sh tools/setup.sh check-kmod` installs the packages first.
+# needed) and run the comparison suite there: QEMU TCG with SVM+NPT, 5- and
+# 4-level paging, and Bochs with VMX+EPT; and QEMU without SVM, where the
+# module must refuse to load.  Products and logs in build/kmod-boot/; see
+# hw/kmod/README.md.  `sh tools/setup.sh check-kmod` installs the packages.
 check-kmod:
 	@sh tools/kmod-boot/run.sh all
 kmod-boot-qemu:
