@@ -11,7 +11,6 @@
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/printk.h>
-#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
@@ -150,11 +149,6 @@ bool hv_cpu_gbpages(void)
 u8 hv_cpu_maxphyaddr(void)
 {
 	return boot_cpu_data.x86_phys_bits;
-}
-
-void hv_resched(void)
-{
-	cond_resched();
 }
 
 u64 hv_tsc(void)

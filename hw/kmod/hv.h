@@ -211,8 +211,6 @@ bool hv_cpu_la57(void);		/* 5-level guest paging */
 bool hv_host_pku(void);		/* the host has CR4.PKE: PKRU can be switched */
 bool hv_cpu_gbpages(void);	/* 1 GiB pages */
 u8 hv_cpu_maxphyaddr(void);	/* CPUID 0x80000008 EAX[7:0] */
-/* cond_resched(), for core-side files that include no kernel header. */
-void hv_resched(void);
 /* The TSC, ordered against the instructions around it; and its frequency (0: unknown). */
 u64 hv_tsc(void);
 u64 hv_tsc_khz(void);

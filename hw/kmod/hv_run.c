@@ -217,7 +217,7 @@ int hv_vcpu_run(struct hv_vcpu *v, struct hv_run *r)
 		}
 		if (ret)
 			return ret == HV_RUN_OVER ? 0 : ret;
-		hv_resched();
+		plat_cond_resched();
 	}
 	plat_log(PLAT_LOG_ERR, "%s: no hypercall after %llu exits", v->ops->name, r->max_exits);
 	v->ops->dump(v, "the last exit");
