@@ -53,9 +53,6 @@ static const struct guest_blob guest_blobs[] = {
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define GUEST_4K	0x1000ULL
 #define ENTRIES_4K	512		/* 8-byte entries in a 4 KiB table */
-#define ENTRY32_BYTES	4		/* a 32-bit paging entry (SDM 4.3) */
-#define GATE64_BYTES	16		/* an IA-32e IDT gate (SDM 6.14.1) */
-#define GATE32_BYTES	8		/* a protected-mode IDT gate (SDM 6.11) */
 #define DESC_BYTES	8		/* a segment descriptor (SDM 3.4.5) */
 #define VECTOR_PF	14
 /* The region at VM_RSV_VA32 is PT32 entry 512 on: PDE 1023 maps from 0xffc00000. */

@@ -100,6 +100,12 @@
 #define GUEST_SIZE		0x17000	/* reserved, rounded up */
 #define GUEST_PAGES		(GUEST_SIZE / 0x1000)
 
+/* What the region's tables, its IDTs and the run's hooks are written in. */
+#define ENTRY32_BYTES		4	/* a 32-bit paging entry (SDM 4.3) */
+#define ENTRY64_BYTES		8	/* PAE, 4- and 5-level (SDM 4.4, 4.5) */
+#define GATE32_BYTES		8	/* a protected-mode IDT gate (SDM 6.11) */
+#define GATE64_BYTES		16	/* an IA-32e IDT gate (SDM 6.14.1) */
+
 /* Mailbox header */
 #define MBOX_MAGIC		0	/* u32: GUEST_MBOX_MAGIC, written by the host */
 #define MBOX_COUNT		4	/* u32: commands in this batch (host) */

@@ -43,13 +43,6 @@
 #include "hw/kmod/hv_maxphyaddr.h"
 #include "hw/kmod/hv_run.h"
 
-static int dry_read(void *opaque, uint64_t gpa, unsigned bytes, uint64_t *val)
-{
-	struct vm *vm = opaque;
-
-	return vm->mem.read(vm->mem.opaque, gpa, bytes, val);
-}
-
 /* "Replaced": the walk goes on as if it had set A or D, and guest memory stays as the CPU left it. */
 static int dry_cmpxchg(void *opaque, uint64_t gpa, unsigned bytes, uint64_t old, uint64_t new)
 {
@@ -64,7 +57,9 @@ static int dry_cmpxchg(void *opaque, uint64_t gpa, unsigned bytes, uint64_t old,
 static int hv_walk(const struct hv_vcpu *v, u8 maxphyaddr, const struct walk_access *acc,
 		   struct walk_result *res)
 {
-	const struct guest_mem dry = { .opaque = v->vcpu->vm, .read = dry_read,
+	const struct guest_mem *mem = &v->vcpu->vm->mem;
+	/* Reads from guest memory; A/D updates dropped. */
+	const struct guest_mem dry = { .opaque = mem->opaque, .read = mem->read,
 				       .cmpxchg = dry_cmpxchg };
 
 	return hv_walk_guest(v, maxphyaddr, &dry, acc, res);

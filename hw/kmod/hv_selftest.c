@@ -83,9 +83,6 @@ struct st_check {
 #define WR(sz, a, v)	{ { GUEST_OP_WRITE, sz, a, v, 0, 0 }, 0, GUEST_ST_OK, 0 }
 /* An access the guest's own tables do not map: its #PF handler reports it. */
 #define PF(op, sz, a, ec) { { op, sz, a, 0, 0, 0 }, a, GUEST_ST_PF, ec }
-#define PFEC_P		0x1
-#define PFEC_W		0x2
-#define PFEC_RSVD	0x8
 
 static const struct st_check batch1[] = {
 	RD(1, 0x400000, 0x11),
@@ -115,7 +112,7 @@ static const struct st_check batch2[] = {
 	RD(8, 0x500008, 0xcafef00d1234005aULL),
 	PF(GUEST_OP_READ, 8, 0x100000000ULL, 0),		/* above the 4 GiB the guest maps */
 	RD(4, 0x7ffffc, 0x55aa55aa),
-	PF(GUEST_OP_WRITE, 4, 0x7fff00001000ULL, PFEC_W),
+	PF(GUEST_OP_WRITE, 4, 0x7fff00001000ULL, PFERR_WRITE),
 	WR(8, 0x300000, 0x1122334455667788ULL),
 	/* Through the page table in ROM (ST_ROM_VA maps ST_ROM_DATA). */
 	RD(8, ST_ROM_VA, 0x1122334455667788ULL),
@@ -124,15 +121,15 @@ static const struct st_check batch2[] = {
 
 static const struct st_check batch3[] = {
 	RD(8, 0x500000, 0x0123456789abcdefULL),
-	PF(GUEST_OP_READ, 8, ST_RSVD_VA + 0x10, PFEC_P | PFEC_RSVD),
-	PF(GUEST_OP_WRITE, 4, ST_RSVD_VA + 0x20, PFEC_P | PFEC_W | PFEC_RSVD),
+	PF(GUEST_OP_READ, 8, ST_RSVD_VA + 0x10, PFERR_PRESENT | PFERR_RSVD),
+	PF(GUEST_OP_WRITE, 4, ST_RSVD_VA + 0x20, PFERR_PRESENT | PFERR_WRITE | PFERR_RSVD),
 	PF(GUEST_OP_READ, 8, 0x100000000ULL, 0),
 	RD(4, 0x7ffffc, 0x55aa55aa),
 };
 
 static const struct st_check batch4[] = {
 	RD(8, 0x500000, 0x0123456789abcdefULL),
-	PF(GUEST_OP_WRITE, 4, 0x7fff00001000ULL, PFEC_W),
+	PF(GUEST_OP_WRITE, 4, 0x7fff00001000ULL, PFERR_WRITE),
 };
 
 /* Host-side checks of guest memory after both batches: gpa, bytes, value. */

@@ -40,9 +40,6 @@
 #include "hw/kmod/vmctl_rsv.h"
 #include "hw/kmod/vmctl_vm.h"
 
-#define ENTRY32_BYTES	4	/* a 32-bit paging entry (SDM 4.3) */
-#define ENTRY64_BYTES	8	/* PAE, 4- and 5-level (SDM 4.4, 4.5) */
-
 /* The table at gpa is in a read-only memslot. */
 static bool vmctl_rsv_rom(const struct vmctl_vm *v, u64 gpa)
 {

@@ -37,10 +37,7 @@
 
 /* Exits one entry may take before the run is given up (-E2BIG). */
 #define VMCTL_RUN_MAX_EXITS 100000
-#define RFLAGS_AC BIT_ULL(18)
 #define VA32_END (1ULL << 32)
-#define GATE64_BYTES 16		/* an IA-32e IDT gate (SDM 6.14.1) */
-#define GATE32_BYTES 8		/* a protected-mode IDT gate (SDM 6.11) */
 /* A GDT limit that leaves only the null descriptor: no selector can be loaded. */
 #define GDT_NULL_ONLY_LIMIT 7
 
@@ -77,11 +74,11 @@ static unsigned int vmctl_gate_bytes(enum paging_mode mode)
 	return vmctl_code32(mode) ? GATE32_BYTES : GATE64_BYTES;
 }
 
-static bool vmctl_canonical(uint64_t va, bool la57)
+/* Both ends of the access are canonical in the vCPU's paging mode (core/x86's rule). */
+static bool vmctl_canonical(const struct vcpu *vcpu, const struct mmulab_access *a)
 {
-	unsigned int shift = la57 ? 7 : 16;
-
-	return ((int64_t)(va << shift) >> shift) == (int64_t)va;
+	return walk_gva_canonical(&vcpu->walk, a->gva) &&
+	       walk_gva_canonical(&vcpu->walk, a->gva + a->size - 1);
 }
 
 /* An access on its own, in the vCPU's mode: 0 or -EINVAL (malformed, or in a reserved range). */
@@ -102,11 +99,11 @@ static int vmctl_access_valid(const struct mmulab_access *a, enum paging_mode mo
 }
 
 /* What mmulab's executor cannot make yet: 0 or -ENOSYS. */
-static int vmctl_access_supported(const struct mmulab_access *a, enum paging_mode mode)
+static int vmctl_access_supported(const struct mmulab_access *a, const struct vcpu *vcpu)
 {
-	bool la57 = mode == PAGING_5LEVEL, implicit = a->flags & MMULAB_ACCESS_IMPLICIT;
-	bool canonical = vmctl_canonical(a->gva, la57) &&
-			 vmctl_canonical(a->gva + a->size - 1, la57);
+	enum paging_mode mode = vcpu->walk.mode;
+	bool implicit = a->flags & MMULAB_ACCESS_IMPLICIT;
+	bool canonical = vmctl_canonical(vcpu, a);
 	uint64_t off = a->gva & (PAGE_SIZE_4K - 1);
 
 	/* The CPU writes implicitly only as a side effect (a descriptor's accessed bit, ...). */
@@ -174,7 +171,6 @@ struct vmctl_run_ctx {
 	struct mmulab_run *req;
 	struct mmulab_access *acc;
 	bool paging;		/* CR0.PG: CPL 3 means the stub */
-	bool la57;		/* CR4.LA57: 57-bit canonical addresses */
 	bool gp_alone;		/* this entry runs one non-canonical access: #GP is its result */
 };
 
@@ -323,7 +319,7 @@ static int vmctl_run_user(struct vmctl_run_ctx *c, struct hv_vcpu *hv, uint32_t 
 	vmctl_reset(c, hv, true, true, c->entry->user_rip);
 	vmctl_stub_args(c, hv, a);
 	if (a->flags & MMULAB_ACCESS_EFLAGS_AC)
-		hv->regs.rflags |= RFLAGS_AC;
+		hv->regs.rflags |= X86_EFLAGS_AC;
 	run.pf_ok = true;
 	ret = hv_vcpu_run(hv, &run);
 	if (ret)
@@ -400,7 +396,7 @@ static int vmctl_run_fetch(struct vmctl_run_ctx *c, struct hv_vcpu *hv, uint32_t
 	mmu_zap_all(c->v->vm->mmu);
 	vmctl_reset(c, hv, cpl3, true, a->gva);
 	if (a->flags & MMULAB_ACCESS_EFLAGS_AC)
-		hv->regs.rflags |= RFLAGS_AC;
+		hv->regs.rflags |= X86_EFLAGS_AC;
 	run.pf_ok = true;
 	run.stop_at_access = true;
 	run.access = (struct walk_access){
@@ -486,8 +482,7 @@ static bool vmctl_alone(const struct vmctl_run_ctx *c, const struct mmulab_acces
 {
 	if (a->kind == MMULAB_ACCESS_FETCH || (a->flags & MMULAB_ACCESS_IMPLICIT))
 		return true;
-	return c->paging && (a->cpl == 3 || !vmctl_canonical(a->gva, c->la57) ||
-			     !vmctl_canonical(a->gva + a->size - 1, c->la57));
+	return c->paging && (a->cpl == 3 || !vmctl_canonical(c->vcpu, a));
 }
 
 /* Runs of CPL-0 accesses through the mailbox; the others one by one. */
@@ -500,8 +495,7 @@ static int vmctl_run_batch(struct vmctl_run_ctx *c, struct hv_vcpu *hv)
 		const struct mmulab_access *a = &c->acc[first];
 		unsigned int n = 1;
 
-		c->gp_alone = c->paging && (!vmctl_canonical(a->gva, c->la57) ||
-					    !vmctl_canonical(a->gva + a->size - 1, c->la57));
+		c->gp_alone = c->paging && !vmctl_canonical(c->vcpu, a);
 		if (a->flags & MMULAB_ACCESS_IMPLICIT)
 			ret = vmctl_run_implicit(c, hv, first);
 		else if (a->kind == MMULAB_ACCESS_FETCH)
@@ -547,7 +541,6 @@ static void vmctl_run_state(struct vmctl_run_ctx *c)
 	const struct x86_paging_regs *r = &c->vcpu->regs;
 
 	c->paging = c->mode != PAGING_OFF;
-	c->la57 = c->mode == PAGING_5LEVEL;
 	if (vmctl_code32(c->mode)) {
 		c->entry = &c->v->guest.e32;
 		guest_state32(&c->v->guest, &c->state);
@@ -591,7 +584,7 @@ int vmctl_run(struct vmctl_vm *v, struct mmulab_run *req, struct mmulab_access *
 		return -EOPNOTSUPP;
 	ret = vmctl_run_mode(c.vcpu);
 	for (i = 0; i < req->count && !ret; i++)
-		ret = vmctl_access_supported(&acc[i], c.mode);
+		ret = vmctl_access_supported(&acc[i], c.vcpu);
 	if (!ret)
 		ret = vmctl_mem_check(v);
 	if (!ret)
