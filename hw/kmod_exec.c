@@ -44,7 +44,6 @@ struct kmod_exec {
 	struct vm *vm;          /* the builder (vm_setup) */
 	struct kmod_client c;
 	uint64_t accesses;
-	struct kmod_cpu cpu;    /* what the CPU under the module offers (to explain refusals) */
 	bool npt;               /* the VM's tables are NPT (else EPT) */
 	bool ept_ad;            /* EPT with accessed/dirty bits */
 };
@@ -80,12 +79,15 @@ static int kmod_refused(struct kmod_exec *k, struct exec_error *err, int line,
 			const struct x86_paging_regs *regs, const char *what)
 {
 	const struct scenario *s = k->s;
+	struct kmod_cpu cpu;
 	char lack[160];
 
-	if (!kmod_cpu_lacks_vm(&k->cpu, k->npt, k->ept_ad, s->feat.gbpages, s->feat.maxphyaddr,
+	/* Read here: a refusal ends the run, so this happens once at most. */
+	kmod_cpu_read(&cpu);
+	if (!kmod_cpu_lacks_vm(&cpu, k->npt, k->ept_ad, s->feat.gbpages, s->feat.maxphyaddr,
 			       lack, sizeof(lack)) &&
-	    !(regs && kmod_cpu_lacks_vcpu(&k->cpu, regs, lack, sizeof(lack))) &&
-	    !kmod_cpu_lacks_maxphyaddr(&k->cpu, s->feat.maxphyaddr, lack, sizeof(lack)))
+	    !(regs && kmod_cpu_lacks_vcpu(&cpu, regs, lack, sizeof(lack))) &&
+	    !kmod_cpu_lacks_maxphyaddr(&cpu, s->feat.maxphyaddr, lack, sizeof(lack)))
 		return kmod_error(err, line, 0,
 				  "%s: the module says this CPU cannot run it, but the CPU has every feature mmulab knows it needs (dmesg may say more)",
 				  what);
@@ -275,7 +277,6 @@ static int kmod_open(const struct scenario *s, const struct exec_config *cfg, vo
 		return kmod_error(err, 0, -ENOMEM, "the kmod executor");
 	k->s = s;
 	k->c.fd = -1;
-	kmod_cpu_read(&k->cpu);
 	ret = kmod_client_open(&k->c, NULL);
 	if (ret) {
 		plat_free(k);
